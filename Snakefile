@@ -1,0 +1,17 @@
+# pfocr-enrich: PFOCR figure records -> gene sets -> GMT -> enrichment -> report.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/gmt.smk"
+
+
+rule all:
+    input:
+        all_outputs,
+    default_target: True

@@ -1,0 +1,286 @@
+"""Reading PFOCR figure records, both formats, into typed records.
+
+A record is a Markdown file whose YAML front matter describes one published pathway figure.
+- Old format (2020-2022): genes inline in the front matter as a `genes:` list of
+  `{word, symbol, source, hgnc_symbol, entrez}`; IDs are human Entrez IDs whatever
+  `organisms` says.
+- New format (2023+): front matter without genes, plus `<figid>-genes.tsv` beside the record
+  or in a `_data/` folder (PFOCR's database keeps `_figures/` and `_data/` side by side),
+  one row per (species, word, gene).
+
+Nothing here raises on a bad record: problems come back as `Skip` rows for skipped.tsv.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+try:  # libyaml is ~10x faster; PyYAML wheels normally ship it.
+    _YamlLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    warnings.warn(
+        "PyYAML has no libyaml (CSafeLoader): records parse with the slower pure-Python "
+        "SafeLoader. Reinstall PyYAML from a wheel to get the fast loader.",
+        stacklevel=1,
+    )
+    _YamlLoader = yaml.SafeLoader
+
+HUMAN = "Homo sapiens"
+PMC_BASE = "https://www.ncbi.nlm.nih.gov"
+# PFOCR's R export writes missing values as this string in new-format records.
+_MISSING = {"", ".na.character", "na", "nan", "null", "none"}
+_GENES_TSV_COLUMNS = ("organism_name", "word", "ncbigene_symbol", "ncbigene_id", "source")
+_FIGID_OK = re.compile(r"^\S+$")
+_SPACES = re.compile(r"\s+")
+
+OLD_SOURCES = ("hgnc_symbol", "hgnc_alias_symbol", "hgnc_prev_symbol", "bioentities_symbol")
+NEW_SOURCES = ("ncbigene_symbol", "ncbigene_synonym", "famplex_relations")
+# How a mention's word relates to its gene, for the symbol -> Entrez table.
+WORD_KIND = {
+    "hgnc_symbol": "official",
+    "ncbigene_symbol": "official",
+    "hgnc_alias_symbol": "alias",
+    "ncbigene_synonym": "alias",
+    "hgnc_prev_symbol": "previous",
+}
+
+
+@dataclass(frozen=True)
+class GeneMention:
+    """One gene a figure mentions: the word on the figure and the gene it was matched to."""
+
+    species: str
+    entrez: str
+    symbol: str  # the official symbol the record gives for `entrez`
+    word: str
+    source: str  # how the word matched (hgnc_symbol, ncbigene_synonym, ...)
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    figid: str
+    title: str
+    pmcid: str
+    year: int | None
+    papertitle: str
+    figlink: str  # full PMC URL, or "" when the record has none
+    file: str  # record file, relative to the records folder
+    record_format: str  # "old" or "new"
+    mentions: tuple[GeneMention, ...]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record or gene mention left out, and why (one row of skipped.tsv)."""
+
+    file: str
+    figid: str
+    reason: str
+    detail: str = ""
+    species: str = ""
+
+
+def fold_text(text: object) -> str:
+    """One line of text: tabs, newlines and runs of spaces become one space."""
+    return _SPACES.sub(" ", str(text)).strip() if text is not None else ""
+
+
+def _clean(value: object) -> str:
+    text = fold_text(value)
+    return "" if text.lower() in _MISSING else text
+
+
+def split_front_matter(text: str) -> str | None:
+    """The YAML between the opening `---` line and the next `---` (or `...`) line."""
+    if not text.startswith("---"):
+        return None
+    first_newline = text.find("\n")
+    if first_newline < 0 or text[:first_newline].rstrip() != "---":
+        return None
+    for match in re.finditer(r"^(?:---|\.\.\.)[ \t]*$", text[first_newline + 1 :], re.M):
+        return text[first_newline + 1 : first_newline + 1 + match.start()]
+    return None
+
+
+def decode_record(data: bytes) -> tuple[str | None, str]:
+    """Text of a record file (UTF-8, BOM and CRLF tolerated), or None and why not."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
+
+
+def parse_year(value: object) -> int | None:
+    text = _clean(value)
+    return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+def full_figlink(value: object) -> str:
+    link = _clean(value)
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return PMC_BASE + (link if link.startswith("/") else "/" + link)
+
+
+def genes_table_candidates(record_path: Path) -> list[Path]:
+    """Where a new-format record's genes table may live, in the order we look."""
+    name = record_path.stem + "-genes.tsv"
+    return [
+        record_path.with_name(name),
+        record_path.parent / "_data" / name,
+        record_path.parent.parent / "_data" / name,
+    ]
+
+
+def read_record(path: Path, relative_name: str) -> tuple[FigureRecord | None, list[Skip]]:
+    """Parse one record file. Returns the record (or None if it is unusable) and skips."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return None, [Skip(relative_name, "", "unreadable file", err.strerror or str(err))]
+    return parse_record(data, relative_name, path)
+
+
+def parse_record(
+    data: bytes, relative_name: str, path: Path | None = None
+) -> tuple[FigureRecord | None, list[Skip]]:
+    """Parse the bytes of one record; `path` locates a new-format genes table."""
+    text, why = decode_record(data)
+    if text is None:
+        return None, [Skip(relative_name, "", "not UTF-8", why + "; re-save the file as UTF-8")]
+    yaml_text = split_front_matter(text)
+    if yaml_text is None:
+        return None, [
+            Skip(relative_name, "", "no front matter", "file must start with a '---' line and "
+                 "have a closing '---' line around the YAML front matter")
+        ]
+    try:
+        meta = yaml.load(yaml_text, Loader=_YamlLoader)  # noqa: S506 - safe loaders only
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"front matter line {mark.line + 2}: " if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        return None, [Skip(relative_name, "", "malformed YAML", where + str(problem))]
+    if not isinstance(meta, dict):
+        return None, [Skip(relative_name, "", "malformed YAML", "front matter is not a mapping")]
+
+    figid = _clean(meta.get("figid"))
+    if not figid:
+        return None, [Skip(relative_name, "", "no figid", "front matter has no 'figid'")]
+    if not _FIGID_OK.match(figid):
+        return None, [Skip(relative_name, figid, "bad figid", "figid contains white space")]
+
+    skips: list[Skip] = []
+    if "genes" in meta:
+        record_format = "old"
+        mentions = _old_format_mentions(meta.get("genes"), relative_name, figid, skips)
+    else:
+        record_format = "new"
+        table = next((p for p in genes_table_candidates(path) if p.is_file()), None) if path else None
+        if table is None:
+            return None, [
+                Skip(relative_name, figid, "no genes",
+                     f"no 'genes:' in front matter and no {Path(relative_name).stem}-genes.tsv "
+                     "beside the record or in a _data/ folder")
+            ]
+        mentions = _new_format_mentions(table, relative_name, figid, skips)
+        if mentions is None:
+            return None, skips
+
+    if not mentions and not skips:
+        skips.append(Skip(relative_name, figid, "no genes", "the record lists no gene mentions"))
+    record = FigureRecord(
+        figid=figid,
+        title=_clean(meta.get("figtitle")) or figid,
+        pmcid=_clean(meta.get("pmcid")),
+        year=parse_year(meta.get("year")),
+        papertitle=_clean(meta.get("papertitle")),
+        figlink=full_figlink(meta.get("figlink")),
+        file=relative_name,
+        record_format=record_format,
+        mentions=tuple(mentions),
+    )
+    return record, skips
+
+
+def _entrez_or_none(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if value is not None else ""
+    return text if text.isdigit() and text.strip("0") else None
+
+
+def _old_format_mentions(
+    genes: object, file: str, figid: str, skips: list[Skip]
+) -> list[GeneMention]:
+    if genes is None:
+        return []
+    if not isinstance(genes, list):
+        skips.append(Skip(file, figid, "malformed genes", "'genes' is not a list"))
+        return []
+    mentions = []
+    for number, gene in enumerate(genes, start=1):
+        if not isinstance(gene, dict):
+            skips.append(Skip(file, figid, "malformed gene mention", f"genes item {number} is not a mapping"))
+            continue
+        entrez = _entrez_or_none(gene.get("entrez"))
+        word = fold_text(gene.get("word"))
+        if entrez is None:
+            skips.append(
+                Skip(file, figid, "non-numeric Entrez",
+                     f"genes item {number} (word {word!r}): entrez {gene.get('entrez')!r}", HUMAN)
+            )
+            continue
+        mentions.append(
+            GeneMention(
+                species=HUMAN,
+                entrez=entrez,
+                symbol=fold_text(gene.get("hgnc_symbol")) or fold_text(gene.get("symbol")),
+                word=word,
+                source=fold_text(gene.get("source")),
+            )
+        )
+    return mentions
+
+
+def _new_format_mentions(
+    table: Path, file: str, figid: str, skips: list[Skip]
+) -> list[GeneMention] | None:
+    text, why = decode_record(table.read_bytes())
+    if text is None:
+        skips.append(Skip(file, figid, "not UTF-8", f"{table.name}: {why}"))
+        return None
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    missing = [c for c in _GENES_TSV_COLUMNS if c not in (rows.fieldnames or [])]
+    if missing:
+        skips.append(
+            Skip(file, figid, "malformed genes table", f"{table.name} lacks column(s) {', '.join(missing)}")
+        )
+        return None
+    mentions = []
+    for line_number, row in enumerate(rows, start=2):
+        species = _clean(row["organism_name"])
+        entrez = _entrez_or_none(row["ncbigene_id"])
+        if entrez is None or not species:
+            what = "no organism_name" if not species else f"ncbigene_id {row['ncbigene_id']!r}"
+            reason = "no species" if not species else "non-numeric Entrez"
+            skips.append(Skip(file, figid, reason, f"{table.name} line {line_number}: {what}", species))
+            continue
+        mentions.append(
+            GeneMention(
+                species=species,
+                entrez=entrez,
+                symbol=fold_text(row["ncbigene_symbol"]),
+                word=fold_text(row["word"]),
+                source=fold_text(row["source"]),
+            )
+        )
+    return mentions

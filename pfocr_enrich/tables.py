@@ -1,0 +1,38 @@
+"""Column orders of every table the workflow writes, and the one TSV writer.
+
+Column names here are contracts (issues pin them): add columns, never rename.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+FIGURES_COLUMNS = (
+    "figid", "species", "n_genes", "pmcid", "year", "title", "papertitle", "figlink",
+    "record_file", "set_id",
+)
+SKIPPED_COLUMNS = ("file", "figid", "species", "reason", "detail")
+ID_MAP_COLUMNS = ("symbol", "entrez", "kind", "species")
+
+
+def clean_cell(value: object) -> str:
+    """A TSV cell on one line: tabs and newlines in record text would shift columns."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header and rows as UTF-8 TSV with `\\n` endings; returns the row count."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(columns)
+        for row in rows:
+            if len(row) != len(columns):
+                raise ValueError(f"{path}: row has {len(row)} cells, header {len(columns)}")
+            writer.writerow([clean_cell(v) for v in row])
+            count += 1
+    return count

@@ -1,0 +1,83 @@
+"""Gene sets from records: the pinned rules, filters, duplicates, and PFOCR's official hgnc3 build."""
+
+from pathlib import Path
+
+from conftest import hgnc, old_record
+
+from pfocr_enrich.genesets import GeneSetFilters, build_gene_sets, figure_genes
+from pfocr_enrich.records import parse_record, read_record
+
+HGNC3 = GeneSetFilters(sources=frozenset({"hgnc_symbol"}), min_genes=3)
+
+
+def figures(*texts: str, sources=None):
+    result = []
+    for index, text in enumerate(texts):
+        record, _ = parse_record(text.encode(), f"r{index}.md")
+        result.append(figure_genes(record, index, sources))
+    return result
+
+
+def test_set_is_unique_entrez_sorted_numerically():
+    figs = figures(old_record("F", hgnc(("B", "1000"), ("A", "207"), ("B", "1000"), ("C", "99"))))
+    sets, _, _ = build_gene_sets(figs, GeneSetFilters())
+    assert sets[0].entrez == ("99", "207", "1000")
+
+
+def test_sources_filter_keeps_only_selected_mentions():
+    genes = hgnc(("A", "1"), ("B", "2"), ("C", "3")) + [("JAK", "bioentities_symbol", "JAK1", "3716")]
+    figs = figures(old_record("F", genes), sources=frozenset({"hgnc_symbol"}))
+    sets, _, _ = build_gene_sets(figs, HGNC3)
+    assert sets[0].entrez == ("1", "2", "3")
+
+
+def test_too_few_and_too_many_genes_are_skipped_with_reason():
+    figs = figures(old_record("SMALL", hgnc(("A", "1"), ("B", "2"))),
+                   old_record("BIG", hgnc(*[(f"G{i}", str(i)) for i in range(1, 8)])))
+    sets, _, skips = build_gene_sets(figs, GeneSetFilters(min_genes=3, max_genes=5))
+    assert sets == []
+    assert [(s.figid, s.reason) for s in skips] == [("SMALL", "too few genes"), ("BIG", "too many genes")]
+
+
+def test_duplicate_figid_keeps_the_first_file_and_lists_the_second():
+    figs = figures(old_record("SAME", hgnc(("A", "1"), ("B", "2"), ("C", "3"))),
+                   old_record("SAME", hgnc(("D", "4"), ("E", "5"), ("F", "6"))))
+    sets, _, skips = build_gene_sets(figs, GeneSetFilters())
+    assert [s.entrez for s in sets] == [("1", "2", "3")]
+    assert skips[0].reason == "duplicate figid" and skips[0].file == "r1.md" and "r0.md" in skips[0].detail
+
+
+def test_collapse_duplicates_names_every_member():
+    genes = hgnc(("A", "1"), ("B", "2"), ("C", "3"))
+    figs = figures(old_record("F2", genes), old_record("F1", genes), old_record("F3", hgnc(("D", "4")) + genes))
+    sets, written, _ = build_gene_sets(figs, GeneSetFilters(collapse_duplicates=True))
+    assert [s.set_id for s in sets] == ["F1;F2", "F3"]
+    assert [f.figid for f, _ in written] == ["F1", "F2", "F3"]
+
+
+def test_without_collapse_identical_sets_stay_separate():
+    genes = hgnc(("A", "1"), ("B", "2"), ("C", "3"))
+    sets, _, _ = build_gene_sets(figures(old_record("F1", genes), old_record("F2", genes)), GeneSetFilters())
+    assert [s.set_id for s in sets] == ["F1", "F2"]
+
+
+def test_year_and_organism_filters_list_what_they_leave_out():
+    genes = hgnc(("A", "1"), ("B", "2"), ("C", "3"))
+    figs = figures(old_record("OLD", genes, year="'1999'"), old_record("NEW", genes, year="'2015'"))
+    sets, _, skips = build_gene_sets(figs, GeneSetFilters(years=(2000, None)))
+    assert [s.set_id for s in sets] == ["NEW"] and skips[0].reason == "year not selected"
+    sets, _, skips = build_gene_sets(figs, GeneSetFilters(organisms=frozenset({"Mus musculus"})))
+    assert sets == [] and {s.reason for s in skips} == {"organism not selected"}
+
+
+def test_hgnc3_rule_reproduces_the_official_human_library(shared_dir: Path):
+    official = {}
+    for line in (shared_dir / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt").read_text().splitlines():
+        name, _, *genes = line.split("\t")
+        official[name.removesuffix(".jpg")] = set(genes)
+    records = sorted((shared_dir / "pfocr/records/old_format").glob("*.md"))
+    figs = [figure_genes(read_record(p, p.name)[0], i, HGNC3.sources) for i, p in enumerate(records)]
+    sets, _, skips = build_gene_sets(figs, HGNC3)
+    assert len(sets) == 5 and skips == []
+    for gene_set in sets:
+        assert set(gene_set.entrez) == official[gene_set.set_id], gene_set.set_id

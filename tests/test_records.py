@@ -1,0 +1,126 @@
+"""Reading records: both formats, and every kind of bad record lands in skips, never raises."""
+
+from pathlib import Path
+
+from conftest import genes_tsv, hgnc, old_record
+
+from pfocr_enrich.records import parse_record, read_record, split_front_matter
+
+
+def parse(text: str | bytes, name: str = "r.md"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_record(data, name)
+
+
+def test_old_format_record_gives_human_mentions_with_official_symbols():
+    record, skips = parse(old_record("FIG1", hgnc(("TP53", "7157"), ("AKT1", "207")), organisms="Mus musculus"))
+    assert skips == []
+    assert [(m.species, m.entrez, m.symbol) for m in record.mentions] == [
+        ("Homo sapiens", "7157", "TP53"), ("Homo sapiens", "207", "AKT1")]
+    assert record.record_format == "old"
+
+
+def test_new_format_reads_genes_table_from_sibling_data_folder(tmp_path: Path):
+    (tmp_path / "_figures").mkdir()
+    (tmp_path / "_data").mkdir()
+    md = tmp_path / "_figures" / "FIG2.md"
+    md.write_text("---\nfigid: FIG2\nfigtitle: Two species\nyear: '2023'\npmcid: .na.character\n---\n")
+    (tmp_path / "_data" / "FIG2-genes.tsv").write_text(genes_tsv([
+        ("Mus musculus", "Akt1", "Akt1", "11651", "ncbigene_symbol"),
+        ("Homo sapiens", "AKT1", "AKT1", "207", "ncbigene_symbol"),
+    ]))
+    record, skips = read_record(md, "_figures/FIG2.md")
+    assert skips == []
+    assert record.pmcid == ""  # .na.character is PFOCR's missing value
+    assert record.year == 2023
+    assert {(m.species, m.entrez) for m in record.mentions} == {("Mus musculus", "11651"), ("Homo sapiens", "207")}
+
+
+def test_new_format_reads_genes_table_beside_the_record(tmp_path: Path):
+    (tmp_path / "FIG3.md").write_text("---\nfigid: FIG3\n---\n")
+    (tmp_path / "FIG3-genes.tsv").write_text(genes_tsv([("Mus musculus", "Trp53", "Trp53", "22059", "ncbigene_symbol")]))
+    record, _ = read_record(tmp_path / "FIG3.md", "FIG3.md")
+    assert [m.entrez for m in record.mentions] == ["22059"]
+
+
+def test_malformed_yaml_is_skipped_with_its_line():
+    record, skips = parse("---\nfigid: X\nfigtitle: [unclosed\ngenes: []\n---\n")
+    assert record is None
+    assert skips[0].reason == "malformed YAML"
+    assert "line" in skips[0].detail
+
+
+def test_missing_front_matter_is_skipped():
+    record, skips = parse("# just markdown\n")
+    assert record is None and skips[0].reason == "no front matter"
+
+
+def test_unclosed_front_matter_is_skipped():
+    record, skips = parse("---\nfigid: X\n")
+    assert record is None and skips[0].reason == "no front matter"
+
+
+def test_record_without_genes_or_table_is_skipped(tmp_path: Path):
+    (tmp_path / "X.md").write_text("---\nfigid: X\n---\n")
+    record, skips = read_record(tmp_path / "X.md", "X.md")
+    assert record is None and skips[0].reason == "no genes"
+
+
+def test_empty_genes_list_is_reported():
+    _, skips = parse("---\nfigid: X\ngenes: []\n---\n")
+    assert [s.reason for s in skips] == ["no genes"]
+
+
+def test_empty_na_and_non_numeric_entrez_are_listed_per_mention():
+    text = old_record("X", [("A", "hgnc_symbol", "A", ""), ("B", "hgnc_symbol", "B", "NA"),
+                            ("C", "hgnc_symbol", "C", "12x"), ("TP53", "hgnc_symbol", "TP53", "7157")])
+    record, skips = parse(text)
+    assert [m.entrez for m in record.mentions] == ["7157"]
+    assert [s.reason for s in skips] == ["non-numeric Entrez"] * 3
+    assert "'B'" in skips[1].detail
+
+
+def test_crlf_and_bom_are_accepted():
+    text = old_record("X", hgnc(("TP53", "7157"))).replace("\n", "\r\n")
+    record, skips = parse(b"\xef\xbb\xbf" + text.encode())
+    assert skips == [] and record.figid == "X"
+
+
+def test_non_utf8_bytes_are_skipped_with_offset():
+    record, skips = parse(b"---\nfigid: X\nfigtitle: caf\xe9\n---\n")
+    assert record is None
+    assert skips[0].reason == "not UTF-8" and "offset 26" in skips[0].detail
+
+
+def test_title_with_tabs_newlines_and_percent_is_folded():
+    text = old_record("X", hgnc(("TP53", "7157")), title="").replace(
+        "figtitle: ''", 'figtitle: "p53\\tsignalling\\n  at 50%   dose"')
+    record, _ = parse(text)
+    assert record.title == "p53 signalling at 50% dose"
+
+
+def test_empty_title_becomes_the_figid():
+    record, _ = parse(old_record("FIGX", hgnc(("TP53", "7157")), title=""))
+    assert record.title == "FIGX"
+
+
+def test_figid_with_slash_and_dots_is_kept_as_text_not_a_path():
+    record, _ = parse(old_record("../../etc/passwd", hgnc(("TP53", "7157"))), name="evil.md")
+    assert record.figid == "../../etc/passwd"
+    assert record.file == "evil.md"
+
+
+def test_figlink_becomes_a_full_pmc_url():
+    record, _ = parse(old_record("X", hgnc(("TP53", "7157")), figlink="/pmc/articles/PMC1/figure/F1/"))
+    assert record.figlink == "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1/figure/F1/"
+
+
+def test_front_matter_split_stops_at_closing_marker():
+    assert split_front_matter("---\na: 1\n---\nbody\n---\n") == "a: 1\n"
+
+
+def test_real_old_and_new_format_records_parse(shared_dir: Path):
+    for path in sorted((shared_dir / "pfocr" / "records").rglob("*.md")):
+        record, skips = read_record(path, path.name)
+        assert record is not None and skips == [], path
+        assert record.mentions

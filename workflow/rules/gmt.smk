@@ -1,0 +1,80 @@
+# Records -> gene sets -> GMT files.
+
+
+rule unpack_records:
+    input:
+        str(RECORDS),
+    output:
+        directory(UNPACKED_RECORDS),
+    log:
+        "logs/unpack_records/unpack_records.log",
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    script:
+        "../../scripts/unpack_records.py"
+
+
+rule list_records:
+    input:
+        records_folder,
+    output:
+        INVENTORY,
+    log:
+        "logs/list_records/list_records.log",
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/list_records.py"
+
+
+rule parse_records:
+    input:
+        inventory=INVENTORY,
+        records=records_folder,
+    output:
+        SHARD_JSON,
+    log:
+        "logs/parse_records/{shard}.log",
+    params:
+        n_shards=len(SHARDS),
+        sources=lambda wildcards: gene_set_filters().sources,
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    script:
+        "../../scripts/parse_records.py"
+
+
+checkpoint gene_sets:
+    input:
+        expand(SHARD_JSON, shard=SHARDS),
+    output:
+        figures=FIGURES_TSV,
+        skipped=SKIPPED_TSV,
+        id_map=ID_MAP_TSV,
+        gene_sets=GENE_SETS_JSON,
+    log:
+        "logs/gene_sets/gene_sets.log",
+    params:
+        filters=lambda wildcards: gene_set_filters(),
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    script:
+        "../../scripts/gene_sets.py"
+
+
+rule gmt:
+    input:
+        GENE_SETS_JSON,
+    output:
+        GMT_FILE,
+    log:
+        "logs/gmt/{species}_{id_type}.log",
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/write_gmt.py"
