@@ -9,9 +9,10 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/gmt.smk"
+include: "workflow/rules/enrich.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_outputs,
-    default_target: True

@@ -31,9 +31,7 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
 
 
-def parse_shard(
-    files: list[str], root: Path, shard: int, n_shards: int, sources: frozenset[str] | None
-) -> dict:
+def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: frozenset[str] | None) -> dict:
     """Parse this shard's records into a JSON-ready dict (figures, skips, symbols)."""
     figures, skipped = [], []
     symbols = SymbolVotes()
@@ -93,17 +91,32 @@ def merge_shards(shard_paths: list[Path], filters: GeneSetFilters, out: dict[str
     symbols = votes.best()
     figure_by_file = {fig.file: fig for fig in figures}
     skips = sorted(parse_skips, key=lambda s: s.file) + set_skips
-    ordered_skips = sorted(skips, key=lambda s: (figure_by_file[s.file].index if s.file in figure_by_file else -1, s.file))
+    ordered_skips = sorted(
+        skips, key=lambda s: (figure_by_file[s.file].index if s.file in figure_by_file else -1, s.file)
+    )
 
     write_tsv(
         out["figures"],
         FIGURES_COLUMNS,
         (
-            (f.figid, gs.species, len(gs.entrez), f.pmcid, f.year or "", f.title, f.papertitle, f.figlink, f.file, gs.set_id)
+            (
+                f.figid,
+                gs.species,
+                len(gs.entrez),
+                f.pmcid,
+                f.year or "",
+                f.title,
+                f.papertitle,
+                f.figlink,
+                f.file,
+                gs.set_id,
+            )
             for f, gs in written
         ),
     )
-    write_tsv(out["skipped"], SKIPPED_COLUMNS, ((s.file, s.figid, s.species, s.reason, s.detail) for s in ordered_skips))
+    write_tsv(
+        out["skipped"], SKIPPED_COLUMNS, ((s.file, s.figid, s.species, s.reason, s.detail) for s in ordered_skips)
+    )
     write_tsv(out["id_map"], ID_MAP_COLUMNS, sorted(id_rows, key=lambda r: (r[3], r[0].upper(), int(r[1]), r[2])))
     payload = {
         "species": sorted({gs.species for gs in sets}),

@@ -136,12 +136,16 @@ def build_gene_sets(
     kept: list[tuple[FigureGenes, str, tuple[str, ...]]] = []
     for fig in sorted(figures, key=lambda f: f.index):
         if fig.figid in seen:
-            skips.append(Skip(fig.file, fig.figid, "duplicate figid", f"same figid as {seen[fig.figid]}; kept that one"))
+            skips.append(
+                Skip(fig.file, fig.figid, "duplicate figid", f"same figid as {seen[fig.figid]}; kept that one")
+            )
             continue
         seen[fig.figid] = fig.file
         if filters.years is not None and not _year_ok(fig.year, filters.years):
             low, high = filters.years
-            skips.append(Skip(fig.file, fig.figid, "year not selected", f"year {fig.year} outside gmt.years {low}..{high}"))
+            skips.append(
+                Skip(fig.file, fig.figid, "year not selected", f"year {fig.year} outside gmt.years {low}..{high}")
+            )
             continue
         if not fig.genes:
             detail = f"none of its {fig.n_mentions} gene mentions has a selected source (gmt.sources)"

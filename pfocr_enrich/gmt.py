@@ -59,7 +59,9 @@ def read_gmt(path: Path) -> GmtLibrary:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError(f"GMT {path} line {line}: not UTF-8 (byte 0x{data[err.start]:02x}). Re-save it as UTF-8.") from err
+        raise InputError(
+            f"GMT {path} line {line}: not UTF-8 (byte 0x{data[err.start]:02x}). Re-save it as UTF-8."
+        ) from err
 
     library = GmtLibrary(path=path, sets=[])
     first_line: dict[str, int] = {}
@@ -70,7 +72,9 @@ def read_gmt(path: Path) -> GmtLibrary:
         fields = raw.split("\t")
         name = fields[0].strip()
         if not name:
-            raise InputError(f"GMT {path} line {number}: the set has no name (first field empty). Name it or delete the line.")
+            raise InputError(
+                f"GMT {path} line {number}: the set has no name (first field empty). Name it or delete the line."
+            )
         if name in first_line:
             raise InputError(
                 f"GMT {path}: set name {name!r} appears on line {first_line[name]} and line {number}. "

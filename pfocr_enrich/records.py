@@ -149,9 +149,7 @@ def read_record(path: Path, relative_name: str) -> tuple[FigureRecord | None, li
     return parse_record(data, relative_name, path)
 
 
-def parse_record(
-    data: bytes, relative_name: str, path: Path | None = None
-) -> tuple[FigureRecord | None, list[Skip]]:
+def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> tuple[FigureRecord | None, list[Skip]]:
     """Parse the bytes of one record; `path` locates a new-format genes table."""
     text, why = decode_record(data)
     if text is None:
@@ -159,8 +157,12 @@ def parse_record(
     yaml_text = split_front_matter(text)
     if yaml_text is None:
         return None, [
-            Skip(relative_name, "", "no front matter", "file must start with a '---' line and "
-                 "have a closing '---' line around the YAML front matter")
+            Skip(
+                relative_name,
+                "",
+                "no front matter",
+                "file must start with a '---' line and have a closing '---' line around the YAML front matter",
+            )
         ]
     try:
         meta = yaml.load(yaml_text, Loader=_YamlLoader)  # noqa: S506 - safe loaders only
@@ -187,9 +189,13 @@ def parse_record(
         table = next((p for p in genes_table_candidates(path) if p.is_file()), None) if path else None
         if table is None:
             return None, [
-                Skip(relative_name, figid, "no genes",
-                     f"no 'genes:' in front matter and no {Path(relative_name).stem}-genes.tsv "
-                     "beside the record or in a _data/ folder")
+                Skip(
+                    relative_name,
+                    figid,
+                    "no genes",
+                    f"no 'genes:' in front matter and no {Path(relative_name).stem}-genes.tsv "
+                    "beside the record or in a _data/ folder",
+                )
             ]
         mentions = _new_format_mentions(table, relative_name, figid, skips)
         if mentions is None:
@@ -218,9 +224,7 @@ def _entrez_or_none(value: object) -> str | None:
     return text if text.isdigit() and text.strip("0") else None
 
 
-def _old_format_mentions(
-    genes: object, file: str, figid: str, skips: list[Skip]
-) -> list[GeneMention]:
+def _old_format_mentions(genes: object, file: str, figid: str, skips: list[Skip]) -> list[GeneMention]:
     if genes is None:
         return []
     if not isinstance(genes, list):
@@ -235,8 +239,13 @@ def _old_format_mentions(
         word = fold_text(gene.get("word"))
         if entrez is None:
             skips.append(
-                Skip(file, figid, "non-numeric Entrez",
-                     f"genes item {number} (word {word!r}): entrez {gene.get('entrez')!r}", HUMAN)
+                Skip(
+                    file,
+                    figid,
+                    "non-numeric Entrez",
+                    f"genes item {number} (word {word!r}): entrez {gene.get('entrez')!r}",
+                    HUMAN,
+                )
             )
             continue
         mentions.append(
@@ -251,9 +260,7 @@ def _old_format_mentions(
     return mentions
 
 
-def _new_format_mentions(
-    table: Path, file: str, figid: str, skips: list[Skip]
-) -> list[GeneMention] | None:
+def _new_format_mentions(table: Path, file: str, figid: str, skips: list[Skip]) -> list[GeneMention] | None:
     text, why = decode_record(table.read_bytes())
     if text is None:
         skips.append(Skip(file, figid, "not UTF-8", f"{table.name}: {why}"))
@@ -261,9 +268,7 @@ def _new_format_mentions(
     rows = csv.DictReader(io.StringIO(text), delimiter="\t")
     missing = [c for c in _GENES_TSV_COLUMNS if c not in (rows.fieldnames or [])]
     if missing:
-        skips.append(
-            Skip(file, figid, "malformed genes table", f"{table.name} lacks column(s) {', '.join(missing)}")
-        )
+        skips.append(Skip(file, figid, "malformed genes table", f"{table.name} lacks column(s) {', '.join(missing)}"))
         return None
     mentions = []
     for line_number, row in enumerate(rows, start=2):

@@ -10,11 +10,51 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 FIGURES_COLUMNS = (
-    "figid", "species", "n_genes", "pmcid", "year", "title", "papertitle", "figlink",
-    "record_file", "set_id",
+    "figid",
+    "species",
+    "n_genes",
+    "pmcid",
+    "year",
+    "title",
+    "papertitle",
+    "figlink",
+    "record_file",
+    "set_id",
 )
 SKIPPED_COLUMNS = ("file", "figid", "species", "reason", "detail")
 ID_MAP_COLUMNS = ("symbol", "entrez", "kind", "species")
+RESULT_COLUMNS = (
+    "set_id",
+    "set_name",
+    "set_size",
+    "overlap",
+    "query_size",
+    "universe_size",
+    "pvalue",
+    "padj",
+    "odds_ratio",
+    "fold_enrichment",
+    "gene_ratio",
+    "bg_ratio",
+    "combined_score",
+    "overlap_genes",
+    "overlap_symbols",
+    "pmcid",
+    "year",
+    "link",
+)
+SUMMARY_COLUMNS = (
+    "list",
+    "library",
+    "n_input",
+    "n_mapped",
+    "n_in_universe",
+    "universe_size",
+    "n_tests",
+    "n_significant",
+    "note",
+)
+UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
 
 
 def clean_cell(value: object) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 from pfocr_enrich.catalog import merge_shards
 from pfocr_enrich.logs import step_logging
 
-with step_logging(snakemake.log[0]) as log:  # noqa: F821 - injected by Snakemake
-    outputs = {name: Path(path) for name, path in snakemake.output.items()}  # noqa: F821
-    summary = merge_shards([Path(p) for p in snakemake.input], snakemake.params.filters, outputs)  # noqa: F821
+with step_logging(snakemake.log[0]) as log:
+    outputs = {name: Path(path) for name, path in snakemake.output.items()}
+    summary = merge_shards([Path(p) for p in snakemake.input], snakemake.params.filters, outputs)
     log.info(summary)

@@ -5,7 +5,7 @@ from pathlib import Path
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.record_files import list_record_files
 
-with step_logging(snakemake.log[0]) as log:  # noqa: F821 - injected by Snakemake
-    files = list_record_files(Path(snakemake.input[0]))  # noqa: F821
-    Path(snakemake.output[0]).write_text("".join(f + "\n" for f in files), encoding="utf-8")  # noqa: F821
-    log.info("%d record files in %s", len(files), snakemake.input[0])  # noqa: F821
+with step_logging(snakemake.log[0]) as log:
+    files = list_record_files(Path(snakemake.input[0]))
+    Path(snakemake.output[0]).write_text("".join(f + "\n" for f in files), encoding="utf-8")
+    log.info("%d record files in %s", len(files), snakemake.input[0])

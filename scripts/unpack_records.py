@@ -5,6 +5,6 @@ from pathlib import Path
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.record_files import unpack_archive
 
-with step_logging(snakemake.log[0]) as log:  # noqa: F821 - injected by Snakemake
-    unpack_archive(Path(snakemake.input[0]), Path(snakemake.output[0]))  # noqa: F821
-    log.info("unpacked %s", snakemake.input[0])  # noqa: F821
+with step_logging(snakemake.log[0]) as log:
+    unpack_archive(Path(snakemake.input[0]), Path(snakemake.output[0]))
+    log.info("unpacked %s", snakemake.input[0])

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import hgnc, old_record
+from builders import hgnc, old_record
 
 from pfocr_enrich.genesets import GeneSetFilters, build_gene_sets, figure_genes
 from pfocr_enrich.records import parse_record, read_record
@@ -32,16 +32,20 @@ def test_sources_filter_keeps_only_selected_mentions():
 
 
 def test_too_few_and_too_many_genes_are_skipped_with_reason():
-    figs = figures(old_record("SMALL", hgnc(("A", "1"), ("B", "2"))),
-                   old_record("BIG", hgnc(*[(f"G{i}", str(i)) for i in range(1, 8)])))
+    figs = figures(
+        old_record("SMALL", hgnc(("A", "1"), ("B", "2"))),
+        old_record("BIG", hgnc(*[(f"G{i}", str(i)) for i in range(1, 8)])),
+    )
     sets, _, skips = build_gene_sets(figs, GeneSetFilters(min_genes=3, max_genes=5))
     assert sets == []
     assert [(s.figid, s.reason) for s in skips] == [("SMALL", "too few genes"), ("BIG", "too many genes")]
 
 
 def test_duplicate_figid_keeps_the_first_file_and_lists_the_second():
-    figs = figures(old_record("SAME", hgnc(("A", "1"), ("B", "2"), ("C", "3"))),
-                   old_record("SAME", hgnc(("D", "4"), ("E", "5"), ("F", "6"))))
+    figs = figures(
+        old_record("SAME", hgnc(("A", "1"), ("B", "2"), ("C", "3"))),
+        old_record("SAME", hgnc(("D", "4"), ("E", "5"), ("F", "6"))),
+    )
     sets, _, skips = build_gene_sets(figs, GeneSetFilters())
     assert [s.entrez for s in sets] == [("1", "2", "3")]
     assert skips[0].reason == "duplicate figid" and skips[0].file == "r1.md" and "r0.md" in skips[0].detail

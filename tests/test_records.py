@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import genes_tsv, hgnc, old_record
+from builders import genes_tsv, hgnc, old_record
 
 from pfocr_enrich.records import parse_record, read_record, split_front_matter
 
@@ -16,7 +16,9 @@ def test_old_format_record_gives_human_mentions_with_official_symbols():
     record, skips = parse(old_record("FIG1", hgnc(("TP53", "7157"), ("AKT1", "207")), organisms="Mus musculus"))
     assert skips == []
     assert [(m.species, m.entrez, m.symbol) for m in record.mentions] == [
-        ("Homo sapiens", "7157", "TP53"), ("Homo sapiens", "207", "AKT1")]
+        ("Homo sapiens", "7157", "TP53"),
+        ("Homo sapiens", "207", "AKT1"),
+    ]
     assert record.record_format == "old"
 
 
@@ -25,10 +27,14 @@ def test_new_format_reads_genes_table_from_sibling_data_folder(tmp_path: Path):
     (tmp_path / "_data").mkdir()
     md = tmp_path / "_figures" / "FIG2.md"
     md.write_text("---\nfigid: FIG2\nfigtitle: Two species\nyear: '2023'\npmcid: .na.character\n---\n")
-    (tmp_path / "_data" / "FIG2-genes.tsv").write_text(genes_tsv([
-        ("Mus musculus", "Akt1", "Akt1", "11651", "ncbigene_symbol"),
-        ("Homo sapiens", "AKT1", "AKT1", "207", "ncbigene_symbol"),
-    ]))
+    (tmp_path / "_data" / "FIG2-genes.tsv").write_text(
+        genes_tsv(
+            [
+                ("Mus musculus", "Akt1", "Akt1", "11651", "ncbigene_symbol"),
+                ("Homo sapiens", "AKT1", "AKT1", "207", "ncbigene_symbol"),
+            ]
+        )
+    )
     record, skips = read_record(md, "_figures/FIG2.md")
     assert skips == []
     assert record.pmcid == ""  # .na.character is PFOCR's missing value
@@ -38,7 +44,9 @@ def test_new_format_reads_genes_table_from_sibling_data_folder(tmp_path: Path):
 
 def test_new_format_reads_genes_table_beside_the_record(tmp_path: Path):
     (tmp_path / "FIG3.md").write_text("---\nfigid: FIG3\n---\n")
-    (tmp_path / "FIG3-genes.tsv").write_text(genes_tsv([("Mus musculus", "Trp53", "Trp53", "22059", "ncbigene_symbol")]))
+    (tmp_path / "FIG3-genes.tsv").write_text(
+        genes_tsv([("Mus musculus", "Trp53", "Trp53", "22059", "ncbigene_symbol")])
+    )
     record, _ = read_record(tmp_path / "FIG3.md", "FIG3.md")
     assert [m.entrez for m in record.mentions] == ["22059"]
 
@@ -72,8 +80,15 @@ def test_empty_genes_list_is_reported():
 
 
 def test_empty_na_and_non_numeric_entrez_are_listed_per_mention():
-    text = old_record("X", [("A", "hgnc_symbol", "A", ""), ("B", "hgnc_symbol", "B", "NA"),
-                            ("C", "hgnc_symbol", "C", "12x"), ("TP53", "hgnc_symbol", "TP53", "7157")])
+    text = old_record(
+        "X",
+        [
+            ("A", "hgnc_symbol", "A", ""),
+            ("B", "hgnc_symbol", "B", "NA"),
+            ("C", "hgnc_symbol", "C", "12x"),
+            ("TP53", "hgnc_symbol", "TP53", "7157"),
+        ],
+    )
     record, skips = parse(text)
     assert [m.entrez for m in record.mentions] == ["7157"]
     assert [s.reason for s in skips] == ["non-numeric Entrez"] * 3
@@ -94,7 +109,8 @@ def test_non_utf8_bytes_are_skipped_with_offset():
 
 def test_title_with_tabs_newlines_and_percent_is_folded():
     text = old_record("X", hgnc(("TP53", "7157")), title="").replace(
-        "figtitle: ''", 'figtitle: "p53\\tsignalling\\n  at 50%   dose"')
+        "figtitle: ''", 'figtitle: "p53\\tsignalling\\n  at 50%   dose"'
+    )
     record, _ = parse(text)
     assert record.title == "p53 signalling at 50% dose"
 

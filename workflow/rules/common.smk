@@ -1,12 +1,15 @@
 # The only Snakemake file with logic: config checks, output paths, input functions.
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlparse
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from pfocr_enrich.genesets import GeneSetFilters
+from pfocr_enrich.enrichment import Settings
+from pfocr_enrich.errors import InputError
+from pfocr_enrich.genelists import read_gene_lists
+from pfocr_enrich.genesets import GeneSetFilters, species_token
 from pfocr_enrich.record_files import is_archive
-
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -22,6 +25,73 @@ if None not in (_years.get("from"), _years.get("to")) and _years["from"] > _year
         f"config 'gmt.years': from {_years['from']} is after to {_years['to']}."
     )
 SHARDS = list(range(config["shards"]))
+ENRICHMENT = config["enrichment"]
+
+
+def existing_path(key: str, value: str) -> str:
+    if not Path(value).exists():
+        raise WorkflowError(
+            f"config '{key}': {value} does not exist. Fix the path in config.yaml."
+        )
+    return value
+
+
+try:
+    LIST_NAMES = [
+        g.name for g in read_gene_lists(Path(existing_path("lists", config["lists"])))
+    ]
+except InputError as err:
+    raise WorkflowError(str(err)) from None
+LIST_CHUNKS = [
+    LIST_NAMES[start : start + ENRICHMENT["lists_per_job"]]
+    for start in range(0, len(LIST_NAMES), ENRICHMENT["lists_per_job"])
+]
+USER_ID_MAPS = [
+    existing_path("id_map", p)
+    for p in (
+        []
+        if config["id_map"] is None
+        else (
+            [config["id_map"]]
+            if isinstance(config["id_map"], str)
+            else config["id_map"]
+        )
+    )
+]
+BACKGROUND = (
+    None
+    if ENRICHMENT["universe"] == "annotated"
+    else existing_path("enrichment.universe", ENRICHMENT["universe"])
+)
+
+
+def parse_libraries(entries) -> tuple[bool, dict[str, str], dict[str, str]]:
+    """'built' or not, library name -> GMT path, and name -> URL for downloads."""
+    use_built, paths, urls = False, {}, {}
+    for entry in ["built"] if entries == "built" else entries:
+        if entry == "built":
+            use_built = True
+            continue
+        is_url = entry.startswith(("http://", "https://"))
+        filename = PurePosixPath(urlparse(entry).path if is_url else entry).name
+        name = filename.removesuffix(".gmt").removesuffix(".txt")
+        if not name or not all(c.isalnum() or c in "_.+-" for c in name):
+            raise WorkflowError(
+                f"enrichment.libraries: cannot name a library after {entry!r}; "
+                "use a file name of letters, digits and _ . + -"
+            )
+        if name in paths:
+            raise WorkflowError(
+                f"enrichment.libraries: two libraries are named {name!r} ({paths[name]}, {entry}); "
+                "library names are file stems and must be unique: rename one."
+            )
+        if is_url:
+            urls[name] = entry
+            paths[name] = f"{DOWNLOADS}/{filename}"
+        else:
+            paths[name] = existing_path("enrichment.libraries", entry)
+    return use_built, paths, urls
+
 
 # Every output path of the workflow is named here and nowhere else.
 GMT_DIR = "results/gmt"
@@ -34,9 +104,24 @@ FIGURES_TSV = f"{GMT_DIR}/figures.tsv"
 SKIPPED_TSV = f"{GMT_DIR}/skipped.tsv"
 ID_MAP_TSV = f"{GMT_DIR}/id_map.tsv"
 GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
+BUILT_PREFIX = f"pfocr_{config['release']}_"
+DOWNLOADS = "resources/libraries"
+ENRICH_DIR = "results/enrichment"
+CHUNK_DIR = f"{ENRICH_DIR}/{{library}}/chunks/{{chunk}}"
+LIST_TABLE = f"{ENRICH_DIR}/{{library}}/{{list}}.tsv"
+LIBRARY_MERGED = f"{ENRICH_DIR}/{{library}}/_merged/{{table}}.tsv"
+SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
+SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
+UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
+
+
+USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS = parse_libraries(ENRICHMENT["libraries"])
 
 
 wildcard_constraints:
+    library=r"[^/]+",
+    chunk=r"\d+",
+    filename=r"[^/]+",
     shard=r"\d+",
     species=r"[A-Za-z0-9_]+",
     id_type="entrez|symbol",
@@ -75,5 +160,63 @@ def gmt_files(id_types=("entrez", "symbol")) -> list[str]:
     )
 
 
+def built_species(library: str) -> str | None:
+    """The species token of a library built here, or None for a user's library."""
+    if library in LIBRARY_PATHS or not library.startswith(BUILT_PREFIX):
+        return None
+    return library.removeprefix(BUILT_PREFIX).removesuffix("_entrez")
+
+
+def library_gmt(wildcards) -> str:
+    species = built_species(wildcards.library)
+    if species is None:
+        return LIBRARY_PATHS[wildcards.library]
+    return GMT_FILE.format(species=species, id_type="entrez")
+
+
+def library_figures(wildcards) -> list[str]:
+    return [] if built_species(wildcards.library) is None else [FIGURES_TSV]
+
+
+def library_species(wildcards) -> str:
+    return built_species(wildcards.library) or species_token(ENRICHMENT["species"])
+
+
+def enrichment_settings() -> Settings:
+    return Settings(
+        min_set_size=ENRICHMENT["min_set_size"],
+        max_set_size=ENRICHMENT["max_set_size"],
+        correction=ENRICHMENT["correction"],
+        count_tests=ENRICHMENT["count_tests"],
+        alpha=ENRICHMENT["alpha"],
+    )
+
+
+def library_names() -> list[str]:
+    built = (
+        [Path(p).name.removesuffix(".gmt") for p in gmt_files(("entrez",))]
+        if USE_BUILT
+        else []
+    )
+    return built + list(LIBRARY_PATHS)
+
+
+def library_chunks(wildcards) -> list[str]:
+    return expand(CHUNK_DIR, library=wildcards.library, chunk=range(len(LIST_CHUNKS)))
+
+
+def merged_tables(table: str) -> list[str]:
+    return expand(LIBRARY_MERGED, library=library_names(), table=table)
+
+
 def all_outputs(wildcards):
-    return [FIGURES_TSV, SKIPPED_TSV, ID_MAP_TSV, *gmt_files()]
+    return [
+        FIGURES_TSV,
+        SKIPPED_TSV,
+        ID_MAP_TSV,
+        *gmt_files(),
+        SUMMARY_TSV,
+        SIGNIFICANT_TSV,
+        UNMAPPED_TSV,
+        *expand(LIST_TABLE, library=library_names(), list=LIST_NAMES),
+    ]

@@ -8,6 +8,8 @@ rule unpack_records:
         directory(UNPACKED_RECORDS),
     log:
         "logs/unpack_records/unpack_records.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
     resources:
         mem_mb=1000,
         runtime=30,
@@ -22,6 +24,8 @@ rule list_records:
         INVENTORY,
     log:
         "logs/list_records/list_records.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
@@ -37,12 +41,14 @@ rule parse_records:
         SHARD_JSON,
     log:
         "logs/parse_records/{shard}.log",
-    params:
-        n_shards=len(SHARDS),
-        sources=lambda wildcards: gene_set_filters().sources,
+    conda:
+        "../envs/pfocr-enrich.yaml"
     resources:
         mem_mb=1000,
         runtime=60,
+    params:
+        n_shards=len(SHARDS),
+        sources=lambda wildcards: gene_set_filters().sources,
     script:
         "../../scripts/parse_records.py"
 
@@ -57,11 +63,13 @@ checkpoint gene_sets:
         gene_sets=GENE_SETS_JSON,
     log:
         "logs/gene_sets/gene_sets.log",
-    params:
-        filters=lambda wildcards: gene_set_filters(),
+    conda:
+        "../envs/pfocr-enrich.yaml"
     resources:
         mem_mb=3000,
         runtime=30,
+    params:
+        filters=lambda wildcards: gene_set_filters(),
     script:
         "../../scripts/gene_sets.py"
 
@@ -73,6 +81,8 @@ rule gmt:
         GMT_FILE,
     log:
         "logs/gmt/{species}_{id_type}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
     resources:
         mem_mb=1000,
         runtime=10,

@@ -1,0 +1,167 @@
+"""Enrichment jobs: one chunk of lists x one library, then per-library and run-wide tables.
+
+Chunks let Snakemake spread thousands of lists over cores and cluster nodes; each chunk
+writes the final per-list tables into its own folder, and the merge only moves them.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pfocr_enrich.enrichment import Settings, enrich_lists, load_library, make_universe
+from pfocr_enrich.errors import InputError
+from pfocr_enrich.genelists import GeneList, read_gene_lists
+from pfocr_enrich.idmap import load_id_map
+from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS
+
+log = logging.getLogger(__name__)
+SUMMARY_FILE = "_summary.tsv"
+UNMAPPED_FILE = "_unmapped.tsv"
+SIGNIFICANT_FILE = "_significant.tsv"
+PROGRESS_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    library: Path
+    lists: Path
+    list_names: tuple[str, ...]
+    id_maps: tuple[Path, ...]  # the records' id_map.tsv, then the user's
+    species: str  # whose symbols map the lists
+    background: Path | None
+    figures: Path | None  # figures.tsv, for libraries built from records
+    settings: Settings
+
+
+def read_background(path: Path) -> GeneList:
+    backgrounds = read_gene_lists(path)
+    if len(backgrounds) != 1:
+        raise InputError(f"enrichment.universe: {path} holds {len(backgrounds)} lists; a background is one list.")
+    return backgrounds[0]
+
+
+def figure_links(figures_tsv: Path) -> pd.DataFrame:
+    figures = pd.read_csv(figures_tsv, sep="\t", dtype=str, keep_default_na=False)
+    figures = figures.drop_duplicates("figid").set_index("figid")
+    return figures.rename(columns={"figlink": "link"})[["pmcid", "year", "link"]]
+
+
+def run_chunk(job: ChunkJob, out_dir: Path) -> None:
+    started = time.monotonic()
+    library = load_library(job.library)
+    mapper = load_id_map(list(job.id_maps), job.species)
+    wanted = set(job.list_names)
+    gene_lists = [gl for gl in read_gene_lists(job.lists) if gl.name in wanted]
+    background = None
+    unmapped_rows = []
+    if job.background is not None:
+        background_list = read_background(job.background)
+        background_mapping = mapper.map_genes(background_list.genes, target=library.id_type)
+        background = list(background_mapping.ids)
+        unmapped_rows += [
+            ("(background)", library.name, u.name, u.reason, "/".join(u.candidates))
+            for u in background_mapping.unmapped
+        ]
+    universe = make_universe(library, job.settings, background)
+    log.info(
+        "%s: %d sets, %d tested, universe %d genes (%s), %d lists",
+        library.name,
+        len(library.set_ids),
+        int(universe.tested.sum()),
+        universe.size,
+        library.id_type,
+        len(gene_lists),
+    )
+    for note in library.notes:
+        log.info("%s: %s", library.name, note)
+
+    mapped = {}
+    for gene_list in gene_lists:
+        mapping = mapper.map_genes(gene_list.genes, target=library.id_type)
+        mapped[gene_list.name] = (list(mapping.ids), mapping.n_input)
+        unmapped_rows += [
+            (gene_list.name, library.name, u.name, u.reason, "/".join(u.candidates)) for u in mapping.unmapped
+        ]
+    symbols = dict(mapper.symbols) if library.id_type == "entrez" else None
+    figures = figure_links(job.figures) if job.figures is not None else None
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary_rows, significant = [], []
+    names = list(mapped)
+    batch = 50  # bounded memory for the sparse slices, and progress at a useful grain
+    last_report = time.monotonic()
+    for start in range(0, len(names), batch):
+        part = {name: mapped[name] for name in names[start : start + batch]}
+        for result in enrich_lists(library, part, job.settings, universe, symbols, figures):
+            result.table.to_csv(out_dir / f"{result.name}.tsv", sep="\t", index=False, lineterminator="\n")
+            summary_rows.append(
+                (
+                    result.name,
+                    library.name,
+                    result.n_input,
+                    result.n_mapped,
+                    result.n_in_universe,
+                    result.universe_size,
+                    result.n_tests,
+                    result.n_significant,
+                    "; ".join(result.notes),
+                )
+            )
+            hits = result.table[result.table["padj"] <= job.settings.alpha]
+            if len(hits):
+                significant.append(hits.assign(list=result.name, library=library.name))
+        if time.monotonic() - last_report >= PROGRESS_SECONDS:
+            last_report = time.monotonic()
+            done = min(start + batch, len(names))
+            log.info("%s: %d/%d lists, %.1f lists/s", library.name, done, len(names), done / (last_report - started))
+    pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS)).to_csv(
+        out_dir / SUMMARY_FILE, sep="\t", index=False, lineterminator="\n"
+    )
+    pd.DataFrame(unmapped_rows, columns=list(UNMAPPED_COLUMNS)).to_csv(
+        out_dir / UNMAPPED_FILE, sep="\t", index=False, lineterminator="\n"
+    )
+    significant_columns = ["list", "library", *RESULT_COLUMNS]
+    table = pd.concat(significant) if significant else pd.DataFrame(columns=significant_columns)
+    table[significant_columns].to_csv(out_dir / SIGNIFICANT_FILE, sep="\t", index=False, lineterminator="\n")
+    log.info("%s: %d lists in %.1f s", library.name, len(names), time.monotonic() - started)
+
+
+def _concat_tsv(paths: list[Path], output: Path) -> None:
+    """Concatenate TSVs with one header (inputs share columns); order follows `paths`."""
+    with open(output, "w", encoding="utf-8", newline="\n") as out:
+        for number, path in enumerate(paths):
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            out.writelines(lines if number == 0 else lines[1:])
+
+
+def merge_library(
+    chunk_dirs: list[Path], list_tables: list[Path], summary: Path, unmapped: Path, significant: Path
+) -> None:
+    """Move each list's table into place and join the chunks' summaries."""
+    wanted = {path.name: path for path in list_tables}
+    for chunk in chunk_dirs:
+        for table in chunk.glob("*.tsv"):
+            if table.name in wanted:
+                shutil.copyfile(table, wanted.pop(table.name))
+    if wanted:
+        raise RuntimeError(f"chunks did not produce tables for: {sorted(wanted)}")
+    _concat_tsv([c / SUMMARY_FILE for c in chunk_dirs], summary)
+    _concat_tsv([c / UNMAPPED_FILE for c in chunk_dirs], unmapped)
+    _concat_tsv([c / SIGNIFICANT_FILE for c in chunk_dirs], significant)
+
+
+def merge_run(summaries: list[Path], unmapped: list[Path], significant: list[Path], outputs: dict[str, Path]) -> str:
+    _concat_tsv(summaries, outputs["summary"])
+    _concat_tsv(unmapped, outputs["unmapped"])
+    _concat_tsv(significant, outputs["significant"])
+    table = pd.read_csv(outputs["summary"], sep="\t", keep_default_na=False)
+    return (
+        f"enrichment: {len(table)} list x library runs, {int(table['n_significant'].astype(int).sum())} "
+        f"significant rows; lists with no gene in the universe: {int((table['n_in_universe'] == 0).sum())}"
+    )

@@ -1,0 +1,273 @@
+"""Over-representation analysis of many gene lists against one gene set library.
+
+Counts (pinned), per list and library:
+- universe_size N: the library's genes (`universe: annotated`), or the background genes
+  that are in the library (a background file), as clusterProfiler, WebGestalt and
+  g:Profiler's `custom_annotated` do;
+- set_size m: a set's genes in the universe; sets outside [min_set_size, max_set_size]
+  after that reduction are not tested;
+- query_size n: the list's unique genes in the universe;
+- overlap k: list genes in the set.
+Every tested set counts in the multiple-testing correction, overlapping or not
+(`count_tests: all`), unless `count_tests: overlapping` asks for GSEApy's/clusterProfiler's way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from pfocr_enrich.gmt import read_gmt
+from pfocr_enrich.stats import (
+    adjust_pvalues,
+    bg_ratio,
+    combined_score,
+    fold_enrichment,
+    gene_ratio,
+    hypergeom_pvalues,
+    odds_ratio,
+)
+from pfocr_enrich.tables import RESULT_COLUMNS
+
+
+@dataclass(frozen=True)
+class Library:
+    """A GMT as a sparse set x gene membership matrix."""
+
+    name: str  # the GMT file stem: results/enrichment/{library}/
+    set_ids: np.ndarray
+    set_names: np.ndarray
+    genes: np.ndarray  # gene IDs as the library writes them (symbols upper-cased)
+    membership: sparse.csc_matrix  # sets x genes, 1 where the gene is in the set
+    id_type: str  # "entrez" or "symbol"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def gene_index(self) -> dict[str, int]:
+        return {gene: i for i, gene in enumerate(self.genes)}
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_set_size: int = 3
+    max_set_size: int = 500
+    correction: str = "fdr_bh"
+    count_tests: str = "all"  # or "overlapping"
+    alpha: float = 0.05
+
+
+@dataclass
+class ListResult:
+    """One list against one library: the table of sets with overlap and every count used."""
+
+    name: str
+    n_input: int
+    n_mapped: int
+    n_in_universe: int
+    universe_size: int
+    n_tests: int
+    n_significant: int
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def detect_id_type(genes: Sequence[str]) -> str:
+    """Entrez if (nearly) every gene is a number: a few stray symbols don't make a symbol GMT."""
+    numeric = sum(gene.isdigit() for gene in genes)
+    return "entrez" if genes and numeric >= 0.95 * len(genes) else "symbol"
+
+
+def load_library(path: Path) -> Library:
+    gmt = read_gmt(path)
+    all_genes = [gene for gene_set in gmt.sets for gene in gene_set.genes]
+    id_type = detect_id_type(all_genes)
+    normalise = (lambda g: g) if id_type == "entrez" else str.upper
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for row, gene_set in enumerate(gmt.sets):
+        for gene in dict.fromkeys(normalise(g) for g in gene_set.genes):
+            rows.append(row)
+            cols.append(index.setdefault(gene, len(index)))
+    membership = sparse.csc_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(gmt.sets), len(index))
+    )
+    return Library(
+        name=path.name.removesuffix(".gmt"),
+        set_ids=np.array([s.name for s in gmt.sets], dtype=object),
+        set_names=np.array([s.description or s.name for s in gmt.sets], dtype=object),
+        genes=np.array(list(index), dtype=object),
+        membership=membership,
+        id_type=id_type,
+        notes=tuple(gmt.notes),
+    )
+
+
+@dataclass(frozen=True)
+class Universe:
+    in_universe: np.ndarray  # bool over library genes
+    set_sizes: np.ndarray  # m per set
+    tested: np.ndarray  # bool per set: passes the size filter
+    size: int
+
+
+def make_universe(library: Library, settings: Settings, background: Sequence[str] | None) -> Universe:
+    if background is None:
+        in_universe = np.ones(len(library.genes), dtype=bool)
+    else:
+        in_universe = np.zeros(len(library.genes), dtype=bool)
+        index = library.gene_index
+        in_universe[[index[g] for g in set(background) if g in index]] = True
+    set_sizes = np.asarray(library.membership[:, in_universe].sum(axis=1)).ravel()
+    tested = (set_sizes >= settings.min_set_size) & (set_sizes <= settings.max_set_size)
+    return Universe(in_universe, set_sizes, tested, int(in_universe.sum()))
+
+
+def enrich_lists(
+    library: Library,
+    lists: dict[str, tuple[list[str], int]],
+    settings: Settings,
+    universe: Universe,
+    symbols: dict[str, str] | None = None,
+    figures: pd.DataFrame | None = None,
+) -> list[ListResult]:
+    """Test every list against every set at once.
+
+    `lists` maps a list name to (its genes in the library's ID type, unique, and the number
+    of names the user gave); `symbols` gives Entrez -> symbol for overlap_symbols;
+    `figures` (indexed by set_id) gives pmcid, year, link for libraries built from records.
+    """
+    index = library.gene_index
+    membership = library.membership[universe.tested]  # only tested sets can be reported
+    tested_rows = np.flatnonzero(universe.tested)
+    n_tests_all = len(tested_rows)
+
+    prepared = []
+    for name, (genes, n_input) in lists.items():
+        query = sorted({index[g] for g in genes if g in index and universe.in_universe[index[g]]})
+        hits = membership[:, query].tocsr()
+        overlap = np.diff(hits.indptr)
+        prepared.append((name, genes, n_input, np.array(query, dtype=np.int64), hits, overlap))
+
+    # One p-value call for the whole batch: distinct (k, m, n) triples are computed once.
+    ks, ms, ns = [], [], []
+    for _, _, _, query, _, overlap in prepared:
+        has = overlap > 0
+        ks.append(overlap[has])
+        ms.append(universe.set_sizes[tested_rows[has]])
+        ns.append(np.full(int(has.sum()), len(query)))
+    all_p = hypergeom_pvalues(
+        np.concatenate(ks or [np.zeros(0, int)]),
+        np.concatenate(ms or [np.zeros(0, int)]),
+        np.concatenate(ns or [np.zeros(0, int)]),
+        universe.size,
+    )
+
+    results, offset = [], 0
+    for name, genes, n_input, query, hits, overlap in prepared:
+        has = np.flatnonzero(overlap > 0)
+        pvalues = all_p[offset : offset + len(has)]
+        offset += len(has)
+        results.append(
+            _list_result(
+                name,
+                genes,
+                n_input,
+                query,
+                hits,
+                has,
+                pvalues,
+                library,
+                universe,
+                tested_rows,
+                n_tests_all,
+                settings,
+                symbols,
+                figures,
+            )
+        )
+    return results
+
+
+def _list_result(
+    name,
+    genes,
+    n_input,
+    query,
+    hits,
+    has,
+    pvalues,
+    library,
+    universe,
+    tested_rows,
+    n_tests_all,
+    settings,
+    symbols,
+    figures,
+) -> ListResult:
+    query_size = len(query)
+    n_tests = n_tests_all if settings.count_tests == "all" else len(has)
+    notes = []
+    if n_tests_all == 0:
+        notes.append(
+            f"no set of {library.name} has {settings.min_set_size}..{settings.max_set_size} genes "
+            "in the universe: nothing tested"
+        )
+    elif query_size == 0:
+        notes.append("no gene of the list is in the universe")
+    # Sets without overlap have p = 1; they still count as tests under count_tests: all.
+    padded = np.ones(n_tests)
+    padded[: len(has)] = pvalues
+    padj = adjust_pvalues(padded, settings.correction)[: len(has)] if n_tests else np.zeros(0)
+
+    rows = tested_rows[has]
+    k = (np.diff(hits.indptr))[has]
+    m = universe.set_sizes[rows]
+    size = universe.size
+    odds = odds_ratio(k, m, query_size, size)
+    overlap_ids = ["/".join(library.genes[query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]]) for i in has]
+    table = pd.DataFrame(
+        {
+            "set_id": library.set_ids[rows],
+            "set_name": library.set_names[rows],
+            "set_size": m,
+            "overlap": k,
+            "query_size": query_size,
+            "universe_size": size,
+            "pvalue": pvalues,
+            "padj": padj,
+            "odds_ratio": odds,
+            "fold_enrichment": fold_enrichment(k, m, query_size, size),
+            "gene_ratio": gene_ratio(k, query_size),
+            "bg_ratio": bg_ratio(m, size),
+            "combined_score": combined_score(pvalues, odds),
+            "overlap_genes": overlap_ids,
+        }
+    )
+    if symbols is not None:
+        table["overlap_symbols"] = ["/".join(symbols.get(g, g) for g in ids.split("/")) for ids in overlap_ids]
+    else:
+        table["overlap_symbols"] = overlap_ids
+    for column in ("pmcid", "year", "link"):
+        if figures is not None and column in figures:
+            first_figid = table["set_id"].str.split(";").str[0]
+            table[column] = first_figid.map(figures[column]).fillna("").to_numpy()
+        else:
+            table[column] = ""
+    table = table.sort_values(["pvalue", "set_id"], kind="mergesort").reset_index(drop=True)
+    table = table[list(RESULT_COLUMNS)]
+    return ListResult(
+        name=name,
+        n_input=n_input,
+        n_mapped=len(genes),
+        n_in_universe=query_size,
+        universe_size=size,
+        n_tests=n_tests,
+        n_significant=int((table["padj"] <= settings.alpha).sum()),
+        table=table,
+        notes=notes,
+    )

@@ -1,0 +1,212 @@
+"""Reading users' gene lists (config `lists:`): a folder of list files, or one file.
+
+Formats, chosen by suffix (case-insensitive):
+- `.txt`: one gene a line. `#` starts a comment (whole line or trailing); blank lines and
+  surrounding spaces are ignored; a header word (`gene`, `symbol`, `entrez`, ...) as the first
+  non-comment line is ignored. The list is named after the file (its stem).
+- `.tsv` / `.csv`: a header row with a `gene` column (any case). With a `list` column one file
+  holds many lists, named by its values in order of first appearance; without it the list is
+  named after the file. Empty gene cells are skipped.
+- `.gmt`: one list a line, `name<TAB>description<TAB>gene...`, read by the one GMT reader
+  (`pfocr_enrich.gmt`), which drops genes repeated within a line.
+
+A folder is read non-recursively, files sorted by name; hidden files and other suffixes are
+ignored. Genes are kept as given (order, repeats): ID mapping and its report come later.
+
+List names become file names downstream, so they must be unique (ignoring case, for macOS
+and Windows file systems) and use only letters, digits, `_`, `-`, `+` and `.`, not starting
+with `.`. A bad name is an error with a suggested rename, never silently rewritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pfocr_enrich.errors import InputError
+from pfocr_enrich.gmt import read_gmt
+from pfocr_enrich.records import decode_record
+
+LIST_SUFFIXES = (".txt", ".tsv", ".csv", ".gmt")
+# First line of a .txt list that is a column title, not a gene.
+TXT_HEADER_WORDS = frozenset(
+    "gene genes gene_id geneid gene_symbol gene_name symbol symbols "
+    "entrez entrez_id entrezid entrezgene ncbigene_id ncbigene_symbol".split()
+)
+LIST_NAME_OK = re.compile(r"[A-Za-z0-9_+-][A-Za-z0-9_.+-]*")
+_NAME_RULE = "letters, digits, '_', '-', '+' and '.', not starting with '.'"
+# A .txt line holding more than one field: a table saved as .txt, or several genes a line.
+_FIELD_SEPARATOR = re.compile(r"[\s,;]")
+
+
+@dataclass(frozen=True)
+class GeneList:
+    name: str
+    genes: tuple[str, ...]  # as given: stripped, file order, repeats kept
+    source: str  # the file, and the line where the list starts (gmt, list column)
+
+
+def read_gene_lists(path: Path) -> list[GeneList]:
+    """Every gene list in `path` (a folder or one list file), in reading order."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(
+            (p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and _is_list_file(p)),
+            key=lambda p: p.name,
+        )
+        if not files:
+            raise InputError(
+                f"Gene lists folder {path}: no list files in it (looked for {', '.join(LIST_SUFFIXES)}; "
+                "sub-folders and hidden files are not read). Put your lists there or point 'lists' at a file."
+            )
+    elif path.is_file():
+        if not _is_list_file(path):
+            raise InputError(
+                f"Gene list {path}: unknown file type {path.suffix!r}. "
+                f"Use one of {', '.join(LIST_SUFFIXES)} (see README, 'Gene lists')."
+            )
+        files = [path]
+    else:
+        raise InputError(f"Gene lists {path}: no such file or folder. Set 'lists' in config.yaml to your lists.")
+
+    lists: list[GeneList] = []
+    for file in files:
+        lists.extend(_read_list_file(file))
+    if not lists:
+        raise InputError(f"Gene lists {path}: no gene lists found (tables with a 'list' column but no rows?).")
+    _check_names(lists)
+    return lists
+
+
+def _is_list_file(path: Path) -> bool:
+    return path.suffix.lower() in LIST_SUFFIXES
+
+
+def _read_list_file(path: Path) -> list[GeneList]:
+    suffix = path.suffix.lower()
+    if suffix == ".gmt":
+        return _read_gmt_lists(path)
+    text = _read_text(path)
+    if suffix == ".txt":
+        return [_read_txt_list(path, text)]
+    return _read_table_lists(path, text, delimiter="\t" if suffix == ".tsv" else ",")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"Gene list {path}: cannot read it ({err.strerror}). Check the path and permissions.") from err
+    text, why = decode_record(data)
+    if text is None:
+        raise InputError(f"Gene list {path}: {why}. Re-save it as UTF-8 (in Excel: 'CSV UTF-8').")
+    return text
+
+
+def _read_txt_list(path: Path, text: str) -> GeneList:
+    genes: list[str] = []
+    first_line = True
+    for number, raw in enumerate(text.split("\n"), start=1):
+        gene = raw.split("#", 1)[0].strip()
+        if not gene:
+            continue
+        if first_line:
+            first_line = False
+            if gene.lower() in TXT_HEADER_WORDS:
+                continue
+        if _FIELD_SEPARATOR.search(gene):
+            raise InputError(
+                f"Gene list {path} line {number}: {gene!r} is more than one field; a .txt list has one gene "
+                "a line. Put one gene on each line, or save a table as .tsv/.csv with a 'gene' column."
+            )
+        genes.append(gene)
+    return GeneList(_checked_name(path.stem, str(path), "rename the file"), tuple(genes), str(path))
+
+
+def _read_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
+    try:
+        return _parse_table_lists(path, text, delimiter)
+    except csv.Error as err:
+        raise InputError(f"Gene list {path}: not a readable table ({err}). Check quotes and separators.") from err
+
+
+def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next((row for row in rows if any(cell.strip() for cell in row)), None)
+    columns = [cell.strip().lower() for cell in (header or [])]
+    kind = "TSV (tab-separated)" if delimiter == "\t" else "CSV (comma-separated)"
+    if columns.count("gene") != 1 or columns.count("list") > 1:
+        found = ", ".join(repr(c) for c in (header or [])) or "none"
+        problem = "has no 'gene' column" if "gene" not in columns else "has more than one 'gene' or 'list' column"
+        raise InputError(
+            f"Gene list {path}: the {kind} header {problem} (columns found: {found}). "
+            "Name the gene column 'gene' (and, for many lists in one file, a 'list' column)."
+        )
+    gene_at = columns.index("gene")
+    list_at = columns.index("list") if "list" in columns else None
+
+    genes_by_list: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
+    for row in rows:
+        gene = row[gene_at].strip() if gene_at < len(row) else ""
+        if not gene:
+            continue
+        if list_at is None:
+            name = path.stem
+        else:
+            name = row[list_at].strip() if list_at < len(row) else ""
+            if not name:
+                raise InputError(
+                    f"Gene list {path} line {rows.line_num}: gene {gene!r} has an empty 'list' cell. "
+                    "Fill in the list it belongs to."
+                )
+        if name not in genes_by_list:
+            genes_by_list[name] = []
+            first_line[name] = rows.line_num
+        genes_by_list[name].append(gene)
+
+    if list_at is None:
+        name = _checked_name(path.stem, str(path), "rename the file")
+        return [GeneList(name, tuple(genes_by_list.get(path.stem, ())), str(path))]
+    lists = []
+    for name, genes in genes_by_list.items():
+        source = f"{path} line {first_line[name]}"
+        lists.append(GeneList(_checked_name(name, source, "change its 'list' value"), tuple(genes), source))
+    return lists
+
+
+def _read_gmt_lists(path: Path) -> list[GeneList]:
+    library = read_gmt(path)
+    lists = []
+    for gene_set in sorted([*library.sets, *library.empty_sets], key=lambda s: s.line):
+        source = f"{path} line {gene_set.line}"
+        name = _checked_name(gene_set.name, source, "change the first field of that line")
+        lists.append(GeneList(name, gene_set.genes, source))
+    return lists
+
+
+def _checked_name(name: str, source: str, how: str) -> str:
+    if LIST_NAME_OK.fullmatch(name):
+        return name
+    suggestion = re.sub(r"[^A-Za-z0-9_.+-]+", "_", name).lstrip(".") or "my_list"
+    raise InputError(
+        f"Gene list {source}: the list name {name!r} can't be used in output file names. "
+        f"Names use only {_NAME_RULE}: {how}, e.g. to {suggestion!r}."
+    )
+
+
+def _check_names(lists: list[GeneList]) -> None:
+    seen: dict[str, GeneList] = {}
+    for gene_list in lists:
+        key = gene_list.name.lower()
+        if key in seen:
+            first = seen[key]
+            raise InputError(
+                f"Gene lists: the name {gene_list.name!r} ({gene_list.source}) is also used by {first.name!r} "
+                f"({first.source}). List names must be unique, ignoring case (they become file names): "
+                "rename one of them."
+            )
+        seen[key] = gene_list

@@ -1,0 +1,20 @@
+"""Rule enrich: one chunk of gene lists against one library."""
+
+from pathlib import Path
+
+from pfocr_enrich.batch import ChunkJob, run_chunk
+from pfocr_enrich.logs import step_logging
+
+with step_logging(snakemake.log[0]):
+    inputs, params = snakemake.input, snakemake.params
+    job = ChunkJob(
+        library=Path(inputs.library),
+        lists=Path(inputs.lists),
+        list_names=tuple(params.list_names),
+        id_maps=tuple(Path(p) for p in [inputs.id_map, *inputs.user_id_maps]),
+        species=params.species,
+        background=Path(inputs.background[0]) if inputs.background else None,
+        figures=Path(inputs.figures[0]) if inputs.figures else None,
+        settings=params.settings,
+    )
+    run_chunk(job, Path(snakemake.output[0]))

@@ -1,0 +1,150 @@
+"""The workflow gives the same results on a SLURM cluster as on one machine.
+
+Each case runs the workflow twice from fresh copies of the repository, once locally and once
+with `--executor slurm` through the SLURM profile a user would copy, and compares every file
+under results/ byte for byte.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slurm
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOW_PARTS = ["Snakefile", "config.yaml", "workflow", "scripts", "resources"]
+EXAMPLE_RECORDS = REPO / "resources" / "example" / "records"
+RUN_TIMEOUT_S = 300
+# Bookkeeping that differs between runs by nature, not results.
+NOT_COMPARED = {"logs", "benchmarks", ".snakemake"}
+
+
+def copy_workflow(destination: Path) -> Path:
+    destination.mkdir(parents=True)
+    for part in WORKFLOW_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns(".snakemake", "__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def slurm_profile(cluster, destination: Path) -> Path:
+    """The repository's SLURM profile, edited as a user would for this cluster (which has no accounting)."""
+    profile = yaml.safe_load((REPO / "workflow" / "profiles" / "slurm" / "config.yaml").read_text())
+    profile["default-resources"]["slurm_partition"] = cluster.partition
+    # Without accounting, sacct hangs silently; squeue needs MinJobAge >= 120 (conftest sets 600).
+    profile["slurm-no-account"] = True
+    profile["slurm-status-command"] = "squeue"
+    profile["slurm-init-seconds-before-status-checks"] = 5
+    destination.mkdir(parents=True)
+    (destination / "config.yaml").write_text(yaml.safe_dump(profile, sort_keys=False))
+    return destination
+
+
+def snakemake(workdir: Path, *args: str) -> float:
+    """Run Snakemake in `workdir`; its wall time in seconds. Jobs find the same snakemake on PATH."""
+    venv_bin = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = [str(Path(venv_bin) / "snakemake"), *args]
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        slurm_logs = sorted((workdir / ".snakemake" / "slurm_logs").rglob("*.log"))
+        job_logs = "\n".join(f"--- {log}\n{log.read_text(errors='replace')[-2000:]}" for log in slurm_logs[-3:])
+        pytest.fail(
+            f"{' '.join(command)} failed in {workdir} (exit {result.returncode}):\n{result.stderr[-6000:]}\n{job_logs}"
+        )
+    print(f"{elapsed:6.1f} s  {' '.join(command)}")
+    return elapsed
+
+
+def result_files(workdir: Path) -> dict[str, bytes]:
+    results = workdir / "results"
+    return {
+        path.relative_to(results).as_posix(): path.read_bytes()
+        for path in sorted(results.rglob("*"))
+        if path.is_file() and not NOT_COMPARED.intersection(path.relative_to(results).parts) and path.suffix != ".html"
+    }
+
+
+def assert_same_results(local: Path, on_slurm: Path) -> None:
+    expected, found = result_files(local), result_files(on_slurm)
+    assert expected, f"the local run wrote nothing under {local / 'results'}"
+    assert sorted(found) == sorted(expected), "the SLURM run wrote different files than the local run"
+    differing = [name for name in expected if found[name] != expected[name]]
+    assert not differing, f"files differ between the local and the SLURM run: {differing}"
+
+
+def run_both_ways(cluster, tmp_path: Path, *config: str) -> None:
+    config_args = ["--config", *config] if config else []
+    local = copy_workflow(tmp_path / "local")
+    on_slurm = copy_workflow(tmp_path / "slurm")
+    profile = slurm_profile(cluster, tmp_path / "profile")
+    snakemake(local, "--workflow-profile", "workflow/profiles/default", "--cores", "2", *config_args)
+    snakemake(on_slurm, "--workflow-profile", str(profile), *config_args)
+    assert_same_results(local, on_slurm)
+
+
+def many_records(source: Path, destination: Path, at_least: int) -> int:
+    """Copies of the records in `source` under new figids until there are `at_least`; how many.
+
+    Each copy keeps the folder layout, so a new-format record still finds its genes table
+    (beside it or in _data/) under the new figid.
+    """
+    stems = sorted(path.stem for path in source.rglob("*.md"))
+    assert stems, f"no records (*.md) in {source}"
+    for copy in range(math.ceil(at_least / len(stems))):
+        for path in source.rglob("*"):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(source)
+            name = relative.name
+            for stem in stems:
+                if name.startswith(stem + ".") or name.startswith(stem + "-genes"):
+                    name = f"{stem}_copy{copy:03d}" + name[len(stem) :]
+                    break
+            target = destination / f"copy{copy:03d}" / relative.parent / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if path.suffix == ".md":
+                text = re.sub(
+                    r"^figid: *(\S+) *$", rf"figid: \1_copy{copy:03d}", path.read_text(), count=1, flags=re.MULTILINE
+                )
+                target.write_text(text)
+            else:
+                shutil.copy2(path, target)
+    return len(list(destination.rglob("*.md")))
+
+
+def test_a_job_runs_on_the_test_cluster(slurm_cluster):
+    result = subprocess.run(
+        ["srun", f"--partition={slurm_cluster.partition}", "--ntasks=1", "hostname"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    print(f"cluster up in {slurm_cluster.start_seconds:.1f} s: {slurm_cluster.cpus} CPUs, {slurm_cluster.mem_mb} MB")
+
+
+def test_example_gives_the_same_results_on_slurm_as_locally(slurm_cluster, tmp_path: Path):
+    run_both_ways(slurm_cluster, tmp_path)
+
+
+def test_sharded_larger_input_gives_the_same_results_on_slurm(slurm_cluster, tmp_path: Path):
+    records = tmp_path / "records"
+    count = many_records(EXAMPLE_RECORDS, records, at_least=300)
+    assert count >= 300
+    run_both_ways(slurm_cluster, tmp_path, f"records={records}", "shards=4")

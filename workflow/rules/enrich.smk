@@ -1,0 +1,85 @@
+# Gene lists x gene set libraries -> over-representation tables.
+
+
+rule download_library:
+    output:
+        gmt=f"{DOWNLOADS}/{{filename}}",
+        sha256=f"{DOWNLOADS}/{{filename}}.sha256",
+    log:
+        "logs/download_library/{filename}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=500,
+        runtime=30,
+    params:
+        url=lambda wildcards: LIBRARY_URLS[
+            wildcards.filename.removesuffix(".gmt").removesuffix(".txt")
+        ],
+    script:
+        "../../scripts/download_library.py"
+
+
+rule enrich:
+    input:
+        library=library_gmt,
+        lists=config["lists"],
+        id_map=ID_MAP_TSV,
+        user_id_maps=USER_ID_MAPS,
+        background=[BACKGROUND] if BACKGROUND else [],
+        figures=library_figures,
+    output:
+        temp(directory(CHUNK_DIR)),
+    log:
+        "logs/enrich/{library}/{chunk}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        list_names=lambda wildcards: LIST_CHUNKS[int(wildcards.chunk)],
+        species=library_species,
+        settings=lambda wildcards: enrichment_settings(),
+    script:
+        "../../scripts/enrich.py"
+
+
+rule enrichment_tables:
+    input:
+        library_chunks,
+    output:
+        tables=expand(LIST_TABLE, library="{library}", list=LIST_NAMES),
+        summary=LIBRARY_MERGED.replace("{table}", "summary"),
+        unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
+        significant=LIBRARY_MERGED.replace("{table}", "significant"),
+    log:
+        "logs/enrichment_tables/{library}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    script:
+        "../../scripts/enrichment_tables.py"
+
+
+rule enrichment_summary:
+    input:
+        summaries=lambda wildcards: merged_tables("summary"),
+        unmapped=lambda wildcards: merged_tables("unmapped"),
+        significant=lambda wildcards: merged_tables("significant"),
+    output:
+        summary=SUMMARY_TSV,
+        unmapped=UNMAPPED_TSV,
+        significant=SIGNIFICANT_TSV,
+    log:
+        "logs/enrichment_summary/enrichment_summary.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/enrichment_summary.py"
