@@ -229,7 +229,12 @@ def _list_result(
     m = universe.set_sizes[rows]
     size = universe.size
     odds = odds_ratio(k, m, query_size, size)
-    overlap_ids = ["/".join(library.genes[query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]]) for i in has]
+    # Overlap genes in a fixed order (numeric for Entrez IDs), whatever the GMT's gene order.
+    gene_order = int if library.id_type == "entrez" else str
+    overlap_ids = [
+        "/".join(sorted(library.genes[query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]], key=gene_order))
+        for i in has
+    ]
     table = pd.DataFrame(
         {
             "set_id": library.set_ids[rows],

@@ -1,6 +1,6 @@
 """Over-representation statistics: pure functions on arrays of counts, no I/O.
 
-Counts, with the textbook hypergeometric letters (R's `phyper(q, m, n, k)` uses other ones):
+Counts, with the textbook hypergeometric letters (R's `phyper(q, m, n, k)` means m, N - m, n here):
 - universe_size N: genes that could be drawn (the universe);
 - set_size m: genes of the gene set in the universe (the "white balls");
 - query_size n: genes of the list in the universe (the draws);
@@ -21,8 +21,9 @@ ADJUST_METHODS = ("fdr_bh", "fdr_by", "bonferroni", "holm", "qvalue")
 
 _EPS = np.finfo(float).eps
 _LN_2PI = math.log(2 * math.pi)
-# stirlerr(i) = ln(i!) - ((i + 1/2) ln i - i + ln sqrt(2 pi)) for i = 0..15, where the series below
+# stirlerr(i) = ln(i!) - ((i + 1/2) ln i - i + ln sqrt(2 pi)) for i = 1..15, where the series below
 # is too short; the subtraction costs ~1e-14 absolute, well under what the p-values need.
+# (i = 0 is a placeholder: a zero count takes the x == 0 branch of _log_dbinom.)
 _STIRLERR_SMALL = np.array(
     [0.0] + [math.lgamma(i + 1) - (i + 0.5) * math.log(i) + i - 0.5 * _LN_2PI for i in range(1, 16)]
 )
@@ -32,7 +33,7 @@ def _as_counts(values: ArrayLike, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.dtype.kind in "iu":
         return array.astype(np.int64)
-    if array.dtype.kind == "b" or array.dtype.kind not in "f" or not np.all(np.isfinite(array)):
+    if array.dtype.kind != "f" or not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be whole-number counts, got {array.dtype} values")
     if not np.all(array == np.round(array)):
         bad = array[array != np.round(array)]
@@ -177,10 +178,14 @@ def hypergeom_pvalues(
 
     Equals R's `phyper(k - 1, m, N - m, n, lower.tail = FALSE)` and `scipy.stats.hypergeom.sf(k - 1, N, m, n)`
     (relative difference < 1e-9 down to p ~ 1e-300; p underflows to 0 only below the double range).
-    Inputs broadcast against each other. Method (R's): the exact tail is an anchor density from
-    Loader's saddle-point binomials times a sum of term ratios, taken on whichever side of the mean
-    is short. Each distinct (k, m, n, N) is computed once, because a batch of lists against one
-    library repeats the same tables many times.
+    Inputs broadcast against each other; an overlap at or below max(0, m + n - N) gives 1, as in R.
+
+    Method (R's phyper/pdhyper): the exact tail is one anchor density times a sum of term ratios
+    t(i-1)/t(i), taken on whichever side of the mean is short. The anchor is Loader's saddle-point
+    form, not ln-factorials: at N = 30,000 differences of a cumsum(log) table were off by up to
+    1.8e-9 relative and of gammaln by 1.8e-10, Loader's by ~1e-12 (vs exact fractions). Each
+    distinct (k, m, n, N) is computed once, because a batch of lists against one library repeats
+    the same tables many times; 1e5 tables take ~0.1-0.2 s, ~100x faster than scipy per table.
     """
     arrays = np.broadcast_arrays(
         _as_counts(overlap, "overlap"),
@@ -199,7 +204,7 @@ def hypergeom_pvalues(
 def _distinct_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """Distinct rows of equal-length integer columns and each row's index among them.
 
-    np.unique(axis=0) does the same through a byte view and is ~10x slower on 1e5 rows.
+    np.unique(axis=0) does the same through a byte view and is ~8x slower on 1e5 rows.
     """
     order = np.lexsort(columns[::-1])
     ordered = [c[order] for c in columns]

@@ -47,7 +47,7 @@ def slurm_profile(cluster, destination: Path) -> Path:
     # Without accounting, sacct hangs silently; squeue needs MinJobAge >= 120 (conftest sets 600).
     profile["slurm-no-account"] = True
     profile["slurm-status-command"] = "squeue"
-    profile["slurm-init-seconds-before-status-checks"] = 5
+    profile["slurm-init-seconds-before-status-checks"] = 10
     destination.mkdir(parents=True)
     (destination / "config.yaml").write_text(yaml.safe_dump(profile, sort_keys=False))
     return destination
@@ -88,14 +88,25 @@ def assert_same_results(local: Path, on_slurm: Path) -> None:
     assert not differing, f"files differ between the local and the SLURM run: {differing}"
 
 
-def run_both_ways(cluster, tmp_path: Path, *config: str) -> None:
+def run_both_ways(cluster, tmp_path: Path, *config: str, grouped: bool = False) -> None:
     config_args = ["--config", *config] if config else []
     local = copy_workflow(tmp_path / "local")
     on_slurm = copy_workflow(tmp_path / "slurm")
     profile = slurm_profile(cluster, tmp_path / "profile")
     snakemake(local, "--workflow-profile", "workflow/profiles/default", "--cores", "2", *config_args)
-    snakemake(on_slurm, "--workflow-profile", str(profile), *config_args)
+    group_args = one_group(on_slurm) if grouped else []
+    snakemake(on_slurm, "--workflow-profile", str(profile), *config_args, *group_args)
     assert_same_results(local, on_slurm)
+
+
+def one_group(workdir: Path) -> list[str]:
+    """Options putting every rule's jobs in one SLURM job per checkpoint stage."""
+    venv_bin = Path(sys.executable).parent
+    listed = subprocess.run(
+        [str(venv_bin / "snakemake"), "--list-rules"], cwd=workdir, capture_output=True, text=True, check=True
+    ).stdout.split()
+    rules = [rule for rule in listed if rule != "all"]
+    return ["--groups", *(f"{rule}=workflow" for rule in rules), "--group-components", "workflow=1000"]
 
 
 def many_records(source: Path, destination: Path, at_least: int) -> int:

@@ -1,0 +1,150 @@
+"""Over-representation analysis: counts, statistics and bad input, against independent references."""
+
+from fractions import Fraction
+from math import comb
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import hypergeom
+from statsmodels.stats.multitest import multipletests
+
+from pfocr_enrich.enrichment import Settings, detect_id_type, enrich_lists, load_library, make_universe
+from pfocr_enrich.gmt import write_gmt
+
+GENES = [str(g) for g in range(1, 11)]  # a 10-gene universe
+SETS = {"A": ["1", "2", "3", "4"], "B": ["5", "6", "7"], "C": ["8", "9", "10"], "D": ["1", "5", "8", "9"]}
+ALL = Settings(min_set_size=1, max_set_size=500)
+
+
+def library(tmp_path: Path, sets: dict[str, list[str]] = SETS, name: str = "lib"):
+    path = tmp_path / f"{name}.gmt"
+    write_gmt(path, ((set_id, f"title {set_id}", genes) for set_id, genes in sets.items()))
+    return load_library(path)
+
+
+def run(lib, lists, settings=ALL, background=None):
+    universe = make_universe(lib, settings, background)
+    prepared = {name: (genes, len(genes)) for name, genes in lists.items()}
+    return {r.name: r for r in enrich_lists(lib, prepared, settings, universe)}
+
+
+def row(result, set_id):
+    return result.table.set_index("set_id").loc[set_id]
+
+
+def test_hand_computed_case(tmp_path: Path):
+    # N=10 genes, set A m=4, list {1,2,5} n=3, overlap k=2: P(X>=2) = (C(4,2)C(6,1) + C(4,3)) / C(10,3) = 40/120
+    result = run(library(tmp_path), {"L": ["1", "2", "5"]})["L"]
+    a = row(result, "A")
+    assert (a.set_size, a.overlap, a.query_size, a.universe_size) == (4, 2, 3, 10)
+    assert a.pvalue == pytest.approx(float(Fraction(40, 120)), rel=1e-12)
+    expected = Fraction(comb(4, 2) * comb(6, 1) + comb(4, 3), comb(10, 3))
+    assert abs(a.pvalue - float(expected)) <= 1e-12
+
+
+def test_rows_are_sets_with_overlap_sorted_by_p_then_id(tmp_path: Path):
+    result = run(library(tmp_path), {"L": ["1", "2", "5"]})["L"]
+    assert set(result.table["set_id"]) == {"A", "B", "D"}  # C shares no gene
+    ordered = result.table[["pvalue", "set_id"]].to_records(index=False).tolist()
+    assert ordered == sorted(ordered)
+
+
+def test_every_tested_set_counts_in_fdr_including_non_overlapping(tmp_path: Path):
+    result = run(library(tmp_path), {"L": ["1", "2", "5"]})["L"]
+    assert result.n_tests == 4
+    padded = np.ones(4)
+    padded[:3] = result.table["pvalue"]
+    expected = multipletests(padded, method="fdr_bh")[1][:3]
+    np.testing.assert_allclose(result.table["padj"], expected, rtol=1e-12)
+
+
+def test_count_tests_overlapping_reproduces_gseapy_style(tmp_path: Path):
+    settings = Settings(min_set_size=1, count_tests="overlapping")
+    result = run(library(tmp_path), {"L": ["1", "2", "5"]}, settings)["L"]
+    assert result.n_tests == 3
+    np.testing.assert_allclose(result.table["padj"], multipletests(result.table["pvalue"], method="fdr_bh")[1])
+
+
+def test_gene_outside_universe_changes_nothing(tmp_path: Path):
+    lib = library(tmp_path)
+    base = run(lib, {"L": ["1", "2", "5"]})["L"]
+    more = run(lib, {"L": ["1", "2", "5", "99999"]})["L"]
+    assert base.table.equals(more.table)
+    assert more.n_mapped == 4 and more.n_in_universe == 3
+
+
+def test_background_reduces_universe_and_sets(tmp_path: Path):
+    # Background {1..6}: N=6; A -> {1,2,3,4} m=4; B -> {5,6} m=2; C -> {} not tested; D -> {1,5} m=2
+    result = run(library(tmp_path), {"L": ["1", "2", "5", "9"]}, background=["1", "2", "3", "4", "5", "6", "77"])["L"]
+    assert result.universe_size == 6 and result.n_in_universe == 3  # gene 9 is outside the background
+    a = row(result, "A")
+    assert a.set_size == 4 and a.pvalue == pytest.approx(hypergeom.sf(1, 6, 4, 3), rel=1e-12)
+    assert result.n_tests == 3  # C has no gene left in the universe
+
+
+def test_size_filter_applies_after_universe_reduction(tmp_path: Path):
+    settings = Settings(min_set_size=3, max_set_size=3)
+    result = run(library(tmp_path), {"L": ["1", "5", "8"]}, settings)["L"]
+    assert set(result.table["set_id"]) == {"B", "C"} and result.n_tests == 2
+
+
+def test_empty_list_gives_a_note_not_a_crash(tmp_path: Path):
+    result = run(library(tmp_path), {"E": []})["E"]
+    assert len(result.table) == 0 and "no gene" in result.notes[0]
+
+
+def test_list_larger_than_universe(tmp_path: Path):
+    result = run(library(tmp_path), {"BIG": [str(g) for g in range(1, 500)]})["BIG"]
+    assert result.n_in_universe == 10
+    assert (result.table["pvalue"] == 1.0).all()  # every gene drawn: no evidence
+
+
+def test_library_with_no_set_passing_size_filter(tmp_path: Path):
+    result = run(library(tmp_path), {"L": ["1", "2"]}, Settings(min_set_size=50))["L"]
+    assert result.n_tests == 0 and len(result.table) == 0 and "nothing tested" in result.notes[0]
+
+
+def test_results_do_not_depend_on_order_of_lists_sets_or_genes(tmp_path: Path):
+    forward = run(library(tmp_path, SETS, "a"), {"L1": ["1", "2", "5"], "L2": ["8", "9", "3"]})
+    reversed_sets = {k: list(reversed(v)) for k, v in reversed(SETS.items())}
+    backward = run(library(tmp_path, reversed_sets, "b"), {"L2": ["3", "9", "8"], "L1": ["5", "2", "1"]})
+    for name in ("L1", "L2"):
+        f, b = forward[name].table, backward[name].table
+        assert f.drop(columns="overlap_genes").equals(b.drop(columns="overlap_genes"))
+        assert [set(x.split("/")) for x in f["overlap_genes"]] == [set(x.split("/")) for x in b["overlap_genes"]]
+
+
+def test_symbol_library_is_detected_and_case_folded(tmp_path: Path):
+    lib = library(tmp_path, {"S": ["tp53", "Akt1", "MTOR"], "T": ["EGFR", "KRAS", "BRAF"]})
+    assert lib.id_type == "symbol" and "TP53" in set(lib.genes)
+    assert detect_id_type(["1", "2", "x"]) == "symbol" and detect_id_type(["1"] * 99 + ["x"]) == "entrez"
+
+
+def test_pvalues_match_scipy_on_the_real_library(shared_dir: Path):
+    lib = load_library(shared_dir / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt")
+    rng = np.random.default_rng(7)
+    lists = {f"L{i}": list(rng.choice(lib.genes, 200, replace=False)) for i in range(3)}
+    for result in run(lib, lists, Settings(min_set_size=1, max_set_size=10_000)).values():
+        t = result.table
+        reference = hypergeom.sf(t["overlap"] - 1, t["universe_size"], t["set_size"], t["query_size"])
+        np.testing.assert_allclose(t["pvalue"], reference, rtol=1e-9, atol=0)
+        assert result.n_tests == 27164
+
+
+def test_gseapy_enrich_agrees_under_count_tests_overlapping(shared_dir: Path, tmp_path: Path):
+    gseapy = pytest.importorskip("gseapy", reason="gseapy (test extra) not installed")
+    lines = (shared_dir / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt").read_text().splitlines()[:1500]
+    sets = {line.split("\t")[0]: line.split("\t")[2:] for line in lines}
+    lib = library(tmp_path, sets)
+    rng = np.random.default_rng(11)
+    genes = sorted({g for members in sets.values() for g in members})
+    query = list(rng.choice(genes, 150, replace=False))
+    ours = run(lib, {"Q": query}, Settings(min_set_size=1, max_set_size=100_000, count_tests="overlapping"))["Q"]
+    theirs = gseapy.enrich(gene_list=query, gene_sets=sets, background=None, outdir=None, no_plot=True).results
+    merged = ours.table.merge(theirs, left_on="set_id", right_on="Term", validate="one_to_one")
+    assert len(merged) == len(theirs) == len(ours.table) > 50
+    np.testing.assert_allclose(merged["pvalue"], merged["P-value"], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(merged["padj"], merged["Adjusted P-value"], rtol=1e-9, atol=0)
+    np.testing.assert_allclose(merged["odds_ratio"], merged["Odds Ratio"], rtol=1e-9)
+    np.testing.assert_allclose(merged["combined_score"], merged["Combined Score"], rtol=1e-9)

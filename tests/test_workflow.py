@@ -1,0 +1,260 @@
+"""The workflow end to end: `snakemake` on small inputs built here, and on the bundled example."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import tarfile
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+from builders import REPO, genes_tsv, hgnc, old_record
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+HUMAN_SETS = {
+    "EX_IL6": [("IL6", "3569"), ("JAK1", "3716"), ("JAK2", "3717"), ("STAT3", "6774"), ("IL6R", "3570")],
+    "EX_TNF": [("TNF", "7124"), ("TNFRSF1A", "7132"), ("TRADD", "8717"), ("RELA", "5970"), ("NFKB1", "4790")],
+    "EX_WNT": [("WNT3A", "89780"), ("CTNNB1", "1499"), ("APC", "324"), ("AXIN1", "8312"), ("GSK3B", "2932")],
+    "EX_PI3K": [("PIK3CA", "5290"), ("AKT1", "207"), ("MTOR", "2475"), ("PTEN", "5728"), ("PDK1", "5163")],
+}
+
+
+def make_records(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for figid, genes in HUMAN_SETS.items():
+        (folder / f"{figid}.md").write_text(old_record(figid, hgnc(*genes), title=f"{figid} pathway"))
+    (folder / "EX_SMALL.md").write_text(old_record("EX_SMALL", hgnc(("TP53", "7157"))))
+    (folder / "broken.md").write_text("---\nfigid: [oops\n---\n")
+    (folder / "_data").mkdir()
+    (folder / "EX_MOUSE.md").write_text("---\nfigid: EX_MOUSE\nfigtitle: Mouse insulin\n---\n")
+    rows = [
+        ("Mus musculus", s, s, e, "ncbigene_symbol")
+        for s, e in [("Insr", "16337"), ("Irs1", "16367"), ("Akt2", "11652"), ("Slc2a4", "20528")]
+    ]
+    (folder / "_data" / "EX_MOUSE-genes.tsv").write_text(genes_tsv(rows))
+    return folder
+
+
+def make_lists(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "inflammation.txt").write_text("# cytokines\ngene\nIL6\njak1\nJAK2\nSTAT3\nTNF\nNOTAGENE\n1-Mar\n")
+    (folder / "wnt.txt").write_text("89780\n1499\n324\n8312\n")
+    return folder
+
+
+def snakemake(workdir: Path, *args: str, config: dict | None = None) -> subprocess.CompletedProcess:
+    workdir.mkdir(parents=True, exist_ok=True)
+    configs = [str(REPO / "config.yaml")]
+    if config:
+        override = workdir / "override.yaml"
+        override.write_text(yaml.safe_dump(config))
+        configs.append(str(override))
+    command = [
+        *SNAKEMAKE,
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        *args,
+        "--configfile",
+        *configs,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def example_inputs(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("inputs")
+    return make_records(root / "records"), make_lists(root / "lists")
+
+
+@pytest.fixture(scope="module")
+def run_dir(example_inputs, tmp_path_factory) -> Path:
+    records, lists = example_inputs
+    workdir = tmp_path_factory.mktemp("run")
+    done = snakemake(workdir, config={"records": str(records), "lists": str(lists), "shards": 3})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir
+
+
+def test_gmt_outputs_per_species_in_both_id_types(run_dir: Path):
+    gmt = run_dir / "results/gmt"
+    assert (gmt / "pfocr_example_Homo_sapiens_entrez.gmt").read_text().splitlines()[0] == (
+        "EX_IL6\tEX_IL6 pathway\t3569\t3570\t3716\t3717\t6774"
+    )
+    assert (gmt / "pfocr_example_Homo_sapiens_symbol.gmt").read_text().splitlines()[0] == (
+        "EX_IL6\tEX_IL6 pathway\tIL6\tIL6R\tJAK1\tJAK2\tSTAT3"
+    )
+    assert (gmt / "pfocr_example_Mus_musculus_entrez.gmt").read_text() == (
+        "EX_MOUSE\tMouse insulin\t11652\t16337\t16367\t20528\n"
+    )
+
+
+def test_figures_and_skipped_tables_account_for_every_record(run_dir: Path):
+    figures = (run_dir / "results/gmt/figures.tsv").read_text().splitlines()
+    assert figures[0].split("\t")[:9] == [
+        "figid",
+        "species",
+        "n_genes",
+        "pmcid",
+        "year",
+        "title",
+        "papertitle",
+        "figlink",
+        "record_file",
+    ]
+    assert len(figures) == 1 + 5
+    skipped = (run_dir / "results/gmt/skipped.tsv").read_text()
+    assert "broken.md\t\t\tmalformed YAML" in skipped
+    assert "EX_SMALL\tHomo sapiens\ttoo few genes" in skipped
+
+
+def test_enrichment_tables_summary_and_unmapped(run_dir: Path):
+    table = (run_dir / "results/enrichment/pfocr_example_Homo_sapiens_entrez/inflammation.tsv").read_text()
+    header, first = table.splitlines()[:2]
+    assert header.split("\t")[:14] == [
+        "set_id",
+        "set_name",
+        "set_size",
+        "overlap",
+        "query_size",
+        "universe_size",
+        "pvalue",
+        "padj",
+        "odds_ratio",
+        "fold_enrichment",
+        "gene_ratio",
+        "bg_ratio",
+        "combined_score",
+        "overlap_genes",
+    ]
+    assert first.startswith("EX_IL6\tEX_IL6 pathway\t5\t4\t5\t20\t")
+    summary = (run_dir / "results/enrichment/summary.tsv").read_text()
+    assert "inflammation\tpfocr_example_Homo_sapiens_entrez\t7\t5\t5\t20\t4\t" in summary
+    unmapped = (run_dir / "results/enrichment/unmapped.tsv").read_text()
+    assert "NOTAGENE\tunknown" in unmapped and "1-Mar\texcel_date\tMARCHF1/MARCH1" in unmapped
+
+
+def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp_path: Path):
+    records, lists = example_inputs
+    other = tmp_path / "one_shard"
+    done = snakemake(
+        other,
+        config={
+            "records": str(records),
+            "lists": str(lists),
+            "shards": 1,
+            "enrichment": {**default_config()["enrichment"], "lists_per_job": 1},
+        },
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for path in sorted((run_dir / "results").rglob("*")):
+        if path.is_file() and "work" not in path.parts:
+            assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
+
+
+def default_config() -> dict:
+    return yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+def test_records_archive_works_and_escaping_archive_is_refused(example_inputs, tmp_path: Path):
+    records, lists = example_inputs
+    archive = tmp_path / "records.tar.gz"
+    with tarfile.open(archive, "w:gz") as bundle:
+        bundle.add(records, arcname="_figures")
+    done = snakemake(tmp_path / "ok", config={"records": str(archive), "lists": str(lists)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "ok/results/gmt/pfocr_example_Homo_sapiens_entrez.gmt").exists()
+
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as bundle:
+        bundle.add(records / "EX_IL6.md", arcname="../../escape.md")
+    done = snakemake(tmp_path / "evil", config={"records": str(evil), "lists": str(lists)})
+    assert done.returncode != 0 and "outside the archive" in done.stderr
+    assert not (tmp_path / "escape.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"shards": "many"}, "shards"),
+        ({"gmt": {"bogus_key": 1}}, "bogus_key"),
+        ({"records": "/nonexistent/records"}, "config 'records': /nonexistent/records does not exist"),
+    ],
+)
+def test_bad_config_stops_with_a_message_naming_the_key(change, message, example_inputs, tmp_path: Path):
+    records, lists = example_inputs
+    config = {"records": str(records), "lists": str(lists), **change}
+    if "gmt" in change:
+        config["gmt"] = {**default_config()["gmt"], **change["gmt"]}
+    done = snakemake(tmp_path, "-n", config=config)
+    assert done.returncode != 0
+    assert message in done.stdout + done.stderr
+
+
+def test_duplicate_list_names_stop_with_both_sources(example_inputs, tmp_path: Path):
+    records, _ = example_inputs
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "a.txt").write_text("IL6\n")
+    (lists / "b.tsv").write_text("list\tgene\na\tTNF\n")
+    done = snakemake(tmp_path / "w", "-n", config={"records": str(records), "lists": str(lists)})
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "a.txt" in output and "b.tsv" in output
+
+
+def test_library_from_a_url_is_downloaded_once_with_checksum(example_inputs, tmp_path: Path):
+    records, lists = example_inputs
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "mylib.gmt").write_text("S1\tdesc\t3569\t3716\t3717\nS2\tdesc\t7124\t7132\t8717\n")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/mylib.gmt"
+        enrichment = {**default_config()["enrichment"], "libraries": [url, "built"], "min_set_size": 1}
+        done = snakemake(
+            tmp_path / "w", config={"records": str(records), "lists": str(lists), "enrichment": enrichment}
+        )
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr[-3000:]
+    checksum = (tmp_path / "w/resources/libraries/mylib.gmt.sha256").read_text()
+    assert checksum.split()[1:] == ["mylib.gmt", url]
+    assert (tmp_path / "w/results/enrichment/mylib/inflammation.tsv").read_text().count("\n") == 3
+
+
+def test_bundled_example_runs_with_defaults(tmp_path: Path):
+    example = REPO / "resources/example"
+    if not (example / "records").is_dir():
+        pytest.skip("bundled example not present")
+    done = subprocess.run(
+        [
+            *SNAKEMAKE,
+            "--cores",
+            "2",
+            "--directory",
+            str(tmp_path),
+            "--snakefile",
+            str(REPO / "Snakefile"),
+            "--configfile",
+            str(REPO / "config.yaml"),
+            "--config",
+            f"records={example / 'records'}",
+            f"lists={example / 'lists'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = (tmp_path / "results/enrichment/summary.tsv").read_text().splitlines()
+    assert len(summary) > 1
+    assert (tmp_path / "results/enrichment/significant.tsv").read_text().count("\n") > 1
