@@ -81,10 +81,11 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     for note in library.notes:
         log.info("%s: %s", library.name, note)
 
-    mapped = {}
+    mapped, mappings = {}, {}
     for gene_list in gene_lists:
         mapping = mapper.map_genes(gene_list.genes, target=library.id_type)
         mapped[gene_list.name] = (list(mapping.ids), mapping.n_input)
+        mappings[gene_list.name] = mapping
         unmapped_rows += [
             (gene_list.name, library.name, u.name, u.reason, "/".join(u.candidates)) for u in mapping.unmapped
         ]
@@ -100,19 +101,14 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         part = {name: mapped[name] for name in names[start : start + batch]}
         for result in enrich_lists(library, part, job.settings, universe, symbols, figures):
             result.table.to_csv(out_dir / f"{result.name}.tsv", sep="\t", index=False, lineterminator="\n")
-            summary_rows.append(
-                (
-                    result.name,
-                    library.name,
-                    result.n_input,
-                    result.n_mapped,
-                    result.n_in_universe,
-                    result.universe_size,
-                    result.n_tests,
-                    result.n_significant,
-                    "; ".join(result.notes),
-                )
-            )
+            mapping = mappings[result.name]
+            notes = list(result.notes)
+            outside = result.n_mapped - result.n_in_universe
+            if outside and result.n_in_universe:
+                notes.append(f"{outside} mapped gene(s) outside the universe")
+            summary_rows.append((result.name, library.name, result.n_input, result.n_mapped, result.n_in_universe,
+                                 result.universe_size, result.n_tests, result.n_significant, len(mapping.unmapped),
+                                 mapping.duplicates, "; ".join(notes)))
             hits = result.table[result.table["padj"] <= job.settings.alpha]
             if len(hits):
                 significant.append(hits.assign(list=result.name, library=library.name))

@@ -52,6 +52,8 @@ SUMMARY_COLUMNS = (
     "universe_size",
     "n_tests",
     "n_significant",
+    "n_unmapped",
+    "n_duplicates",
     "note",
 )
 UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")

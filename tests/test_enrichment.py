@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.stats import hypergeom
 from statsmodels.stats.multitest import multipletests
 
@@ -148,3 +150,32 @@ def test_gseapy_enrich_agrees_under_count_tests_overlapping(shared_dir: Path, tm
     np.testing.assert_allclose(merged["padj"], merged["Adjusted P-value"], rtol=1e-9, atol=0)
     np.testing.assert_allclose(merged["odds_ratio"], merged["Odds Ratio"], rtol=1e-9)
     np.testing.assert_allclose(merged["combined_score"], merged["Combined Score"], rtol=1e-9)
+
+
+@st.composite
+def libraries_and_lists(draw):
+    n_genes = draw(st.integers(5, 40))
+    genes = [str(g) for g in range(1, n_genes + 1)]
+    sets = draw(
+        st.lists(st.lists(st.sampled_from(genes), min_size=1, max_size=n_genes, unique=True), min_size=1, max_size=12)
+    )
+    lists = draw(st.lists(st.lists(st.sampled_from(genes), max_size=n_genes, unique=True), min_size=1, max_size=4))
+    return {f"S{i}": s for i, s in enumerate(sets)}, {f"L{i}": g for i, g in enumerate(lists)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(libraries_and_lists())
+def test_properties_hold_on_random_libraries(tmp_path_factory, case):
+    sets, lists = case
+    tmp = tmp_path_factory.mktemp("prop")
+    lib = library(tmp, sets)
+    results = run(lib, lists, ALL)
+    for name, result in results.items():
+        p, padj = result.table["pvalue"].to_numpy(), result.table["padj"].to_numpy()
+        assert ((p >= 0) & (p <= 1)).all() and ((padj >= p - 1e-15) & (padj <= 1)).all()
+        order = np.argsort(p, kind="stable")
+        assert (np.diff(padj[order]) >= -1e-15).all()  # adjusted p never decreases as p grows
+        outside = run(lib, {name: [*lists[name], "999999"]}, ALL)[name]
+        assert outside.table.equals(result.table)
+    shuffled = run(lib, dict(reversed(list(lists.items()))), ALL)
+    assert all(shuffled[name].table.equals(results[name].table) for name in lists)

@@ -136,7 +136,7 @@ def test_enrichment_tables_summary_and_unmapped(run_dir: Path):
     ]
     assert first.startswith("EX_IL6\tEX_IL6 pathway\t5\t4\t5\t20\t")
     summary = (run_dir / "results/enrichment/summary.tsv").read_text()
-    assert "inflammation\tpfocr_example_Homo_sapiens_entrez\t7\t5\t5\t20\t4\t" in summary
+    assert "inflammation\tpfocr_example_Homo_sapiens_entrez\t7\t5\t5\t20\t4\t1\t2\t0\t" in summary
     unmapped = (run_dir / "results/enrichment/unmapped.tsv").read_text()
     assert "NOTAGENE\tunknown" in unmapped and "1-Mar\texcel_date\tMARCHF1/MARCH1" in unmapped
 
