@@ -127,6 +127,31 @@ def make_universe(library: Library, settings: Settings, background: Sequence[str
     return Universe(in_universe, set_sizes, tested, int(in_universe.sum()))
 
 
+@dataclass(frozen=True)
+class _ListOverlaps:
+    """One list's genes in the universe and, per tested set, which of them the set holds."""
+
+    name: str
+    n_input: int
+    n_mapped: int
+    query: np.ndarray  # library gene indices of the list's genes in the universe
+    hits: sparse.csr_matrix  # tested sets x query genes
+
+    @property
+    def overlap(self) -> np.ndarray:
+        return np.diff(self.hits.indptr)
+
+
+@dataclass(frozen=True)
+class _Context:
+    library: Library
+    universe: Universe
+    tested_rows: np.ndarray  # library row of each tested set
+    settings: Settings
+    symbols: dict[str, str] | None
+    figures: pd.DataFrame | None
+
+
 def enrich_lists(
     library: Library,
     lists: dict[str, tuple[list[str], int]],
@@ -139,77 +164,33 @@ def enrich_lists(
 
     `lists` maps a list name to (its genes in the library's ID type, unique, and the number
     of names the user gave); `symbols` gives Entrez -> symbol for overlap_symbols;
-    `figures` (indexed by set_id) gives pmcid, year, link for libraries built from records.
+    `figures` (indexed by figid) gives pmcid, year, link for libraries built from records.
     """
+    context = _Context(library, universe, np.flatnonzero(universe.tested), settings, symbols, figures)
     index = library.gene_index
     membership = library.membership[universe.tested]  # only tested sets can be reported
-    tested_rows = np.flatnonzero(universe.tested)
-    n_tests_all = len(tested_rows)
-
-    prepared = []
+    overlaps = []
     for name, (genes, n_input) in lists.items():
-        query = sorted({index[g] for g in genes if g in index and universe.in_universe[index[g]]})
-        hits = membership[:, query].tocsr()
-        overlap = np.diff(hits.indptr)
-        prepared.append((name, genes, n_input, np.array(query, dtype=np.int64), hits, overlap))
+        query = np.array(sorted({index[g] for g in genes if g in index and universe.in_universe[index[g]]}), dtype=int)
+        overlaps.append(_ListOverlaps(name, n_input, len(genes), query, membership[:, query].tocsr()))
 
     # One p-value call for the whole batch: distinct (k, m, n) triples are computed once.
-    ks, ms, ns = [], [], []
-    for _, _, _, query, _, overlap in prepared:
-        has = overlap > 0
-        ks.append(overlap[has])
-        ms.append(universe.set_sizes[tested_rows[has]])
-        ns.append(np.full(int(has.sum()), len(query)))
-    all_p = hypergeom_pvalues(
-        np.concatenate(ks or [np.zeros(0, int)]),
-        np.concatenate(ms or [np.zeros(0, int)]),
-        np.concatenate(ns or [np.zeros(0, int)]),
-        universe.size,
+    k = [item.overlap[item.overlap > 0] for item in overlaps]
+    m = [universe.set_sizes[context.tested_rows[item.overlap > 0]] for item in overlaps]
+    n = [np.full(len(ks), len(item.query)) for ks, item in zip(k, overlaps, strict=True)]
+    empty = [np.zeros(0, dtype=int)]
+    pvalues = hypergeom_pvalues(
+        np.concatenate(k or empty), np.concatenate(m or empty), np.concatenate(n or empty), universe.size
     )
-
-    results, offset = [], 0
-    for name, genes, n_input, query, hits, overlap in prepared:
-        has = np.flatnonzero(overlap > 0)
-        pvalues = all_p[offset : offset + len(has)]
-        offset += len(has)
-        results.append(
-            _list_result(
-                name,
-                genes,
-                n_input,
-                query,
-                hits,
-                has,
-                pvalues,
-                library,
-                universe,
-                tested_rows,
-                n_tests_all,
-                settings,
-                symbols,
-                figures,
-            )
-        )
-    return results
+    ends = np.cumsum([0, *(len(ks) for ks in k)])
+    return [_list_result(item, pvalues[ends[i] : ends[i + 1]], context) for i, item in enumerate(overlaps)]
 
 
-def _list_result(
-    name,
-    genes,
-    n_input,
-    query,
-    hits,
-    has,
-    pvalues,
-    library,
-    universe,
-    tested_rows,
-    n_tests_all,
-    settings,
-    symbols,
-    figures,
-) -> ListResult:
-    query_size = len(query)
+def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) -> ListResult:
+    library, universe, settings = context.library, context.universe, context.settings
+    has = np.flatnonzero(item.overlap > 0)
+    query_size = len(item.query)
+    n_tests_all = len(context.tested_rows)
     n_tests = n_tests_all if settings.count_tests == "all" else len(has)
     notes = []
     if n_tests_all == 0:
@@ -224,15 +205,16 @@ def _list_result(
     padded[: len(has)] = pvalues
     padj = adjust_pvalues(padded, settings.correction)[: len(has)] if n_tests else np.zeros(0)
 
-    rows = tested_rows[has]
-    k = (np.diff(hits.indptr))[has]
+    rows = context.tested_rows[has]
+    k = item.overlap[has]
     m = universe.set_sizes[rows]
     size = universe.size
     odds = odds_ratio(k, m, query_size, size)
     # Overlap genes in a fixed order (numeric for Entrez IDs), whatever the GMT's gene order.
     gene_order = int if library.id_type == "entrez" else str
+    hits = item.hits
     overlap_ids = [
-        "/".join(sorted(library.genes[query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]], key=gene_order))
+        "/".join(sorted(library.genes[item.query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]], key=gene_order))
         for i in has
     ]
     table = pd.DataFrame(
@@ -253,10 +235,12 @@ def _list_result(
             "overlap_genes": overlap_ids,
         }
     )
+    symbols = context.symbols
     if symbols is not None:
         table["overlap_symbols"] = ["/".join(symbols.get(g, g) for g in ids.split("/")) for ids in overlap_ids]
     else:
         table["overlap_symbols"] = overlap_ids
+    figures = context.figures
     for column in ("pmcid", "year", "link"):
         if figures is not None and column in figures:
             first_figid = table["set_id"].str.split(";").str[0]
@@ -266,9 +250,9 @@ def _list_result(
     table = table.sort_values(["pvalue", "set_id"], kind="mergesort").reset_index(drop=True)
     table = table[list(RESULT_COLUMNS)]
     return ListResult(
-        name=name,
-        n_input=n_input,
-        n_mapped=len(genes),
+        name=item.name,
+        n_input=item.n_input,
+        n_mapped=item.n_mapped,
         n_in_universe=query_size,
         universe_size=size,
         n_tests=n_tests,
