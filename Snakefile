@@ -7,9 +7,13 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/gmt.smk"
 include: "workflow/rules/enrich.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

@@ -106,9 +106,21 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
             outside = result.n_mapped - result.n_in_universe
             if outside and result.n_in_universe:
                 notes.append(f"{outside} mapped gene(s) outside the universe")
-            summary_rows.append((result.name, library.name, result.n_input, result.n_mapped, result.n_in_universe,
-                                 result.universe_size, result.n_tests, result.n_significant, len(mapping.unmapped),
-                                 mapping.duplicates, "; ".join(notes)))
+            summary_rows.append(
+                (
+                    result.name,
+                    library.name,
+                    result.n_input,
+                    result.n_mapped,
+                    result.n_in_universe,
+                    result.universe_size,
+                    result.n_tests,
+                    result.n_significant,
+                    len(mapping.unmapped),
+                    mapping.duplicates,
+                    "; ".join(notes),
+                )
+            )
             hits = result.table[result.table["padj"] <= job.settings.alpha]
             if len(hits):
                 significant.append(hits.assign(list=result.name, library=library.name))

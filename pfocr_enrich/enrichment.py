@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import sparse
 
 from pfocr_enrich.gmt import read_gmt
+from pfocr_enrich.redundancy import figure_clusters
 from pfocr_enrich.stats import (
     adjust_pvalues,
     bg_ratio,
@@ -59,6 +60,7 @@ class Settings:
     correction: str = "fdr_bh"
     count_tests: str = "all"  # or "overlapping"
     alpha: float = 0.05
+    cluster_jaccard: float = 0.5  # redundancy rule for the `cluster` column (report.cluster_jaccard)
 
 
 @dataclass
@@ -248,6 +250,7 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         else:
             table[column] = ""
     table = table.sort_values(["pvalue", "set_id"], kind="mergesort").reset_index(drop=True)
+    table["cluster"] = figure_clusters(table, settings.alpha, settings.cluster_jaccard)
     table = table[list(RESULT_COLUMNS)]
     return ListResult(
         name=item.name,

@@ -17,7 +17,17 @@ import pandas as pd
 
 from pfocr_enrich.stats import adjust_pvalues
 
-CLUSTERPROFILER_COLUMNS = ("ID", "Description", "GeneRatio", "BgRatio", "pvalue", "p.adjust", "qvalue", "geneID", "Count")
+CLUSTERPROFILER_COLUMNS = (
+    "ID",
+    "Description",
+    "GeneRatio",
+    "BgRatio",
+    "pvalue",
+    "p.adjust",
+    "qvalue",
+    "geneID",
+    "Count",
+)
 
 
 def clusterprofiler_table(result_table: pd.DataFrame, n_tests: int | None = None) -> pd.DataFrame:

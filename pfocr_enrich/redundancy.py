@@ -108,3 +108,10 @@ def figure_clusters(table: pd.DataFrame, alpha: float, threshold: float) -> pd.S
             threshold,
         )
     return cluster
+
+
+def table_clusters(table: pd.DataFrame, alpha: float, threshold: float) -> pd.Series:
+    """The table's `cluster` column, or figure_clusters' when the table was written without one."""
+    if "cluster" in table:
+        return table["cluster"].fillna("").astype(str)
+    return figure_clusters(table, alpha, threshold)

@@ -42,6 +42,7 @@ RESULT_COLUMNS = (
     "pmcid",
     "year",
     "link",
+    "cluster",
 )
 SUMMARY_COLUMNS = (
     "list",

@@ -155,7 +155,8 @@ def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp
     )
     assert done.returncode == 0, done.stderr[-3000:]
     for path in sorted((run_dir / "results").rglob("*")):
-        if path.is_file() and "work" not in path.parts:
+        # provenance records the config as run, which differs here by design
+        if path.is_file() and "work" not in path.parts and "provenance" not in path.name:
             assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
 
 

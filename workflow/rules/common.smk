@@ -189,6 +189,7 @@ def enrichment_settings() -> Settings:
         correction=ENRICHMENT["correction"],
         count_tests=ENRICHMENT["count_tests"],
         alpha=ENRICHMENT["alpha"],
+        cluster_jaccard=config["report"]["cluster_jaccard"],
     )
 
 
@@ -219,4 +220,99 @@ def all_outputs(wildcards):
         SIGNIFICANT_TSV,
         UNMAPPED_TSV,
         *expand(LIST_TABLE, library=library_names(), list=LIST_NAMES),
+        *report_outputs(),
+    ]
+
+
+# --- report ---
+REPORT = config["report"]
+# Per-list plots go into the Snakemake report only up to this many lists; beyond it the
+# report keeps the library-wide plots and tables (thousands of embedded images would not load).
+REPORT_MAX_LISTS = 50
+# Per-list dot and bar plots cost ~1 s a list and library: drawn only for small batches.
+PLOTTED_LISTS = LIST_NAMES if len(LIST_NAMES) <= REPORT["max_list_plots"] else []
+SIGNIFICANT_PAGE_ROWS = 5000
+PLOT_DIR = "results/plots/{library}"
+LIST_PLOT = f"{PLOT_DIR}/{{list}}.{{plot}}.{{ext}}"
+LIBRARY_PLOT = f"{PLOT_DIR}/{{plot}}.{{ext}}"
+CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}/{list}.tsv"
+SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
+PROVENANCE_JSON = "results/provenance.json"
+PROVENANCE_PAGE = "results/report/provenance.html"
+PLOT_NAMES = {
+    "dotplot": "dot plot",
+    "barplot": "bar plot",
+    "heatmap": "heat map",
+    "set_sizes": "set sizes",
+    "pvalues": "p-values",
+}
+
+
+def tagged(path: str, plot: str, list_name: str | None):
+    """A plot file flagged for the report under its library, and its list or "All lists"."""
+    return report(
+        path,
+        caption=f"../report/{plot}.rst",
+        category="{library}",
+        subcategory=list_name or "All lists",
+        labels={"list": list_name or "all lists", "plot": PLOT_NAMES.get(plot, plot)},
+    )
+
+
+def list_plots(plot: str, ext: str) -> list:
+    """One library's per-list plot files; the PNGs tagged for the report when lists are few."""
+    paths = expand(
+        LIST_PLOT, library="{library}", list=PLOTTED_LISTS, plot=plot, ext=ext
+    )
+    if ext != "png" or len(PLOTTED_LISTS) > REPORT_MAX_LISTS:
+        return paths
+    return [
+        tagged(path, plot, name)
+        for path, name in zip(paths, PLOTTED_LISTS, strict=True)
+    ]
+
+
+def library_plot(plot: str, ext: str):
+    path = LIBRARY_PLOT.replace("{plot}", plot).replace("{ext}", ext)
+    return tagged(path, plot, None) if ext == "png" else path
+
+
+def list_tables(wildcards) -> list[str]:
+    return expand(LIST_TABLE, library=wildcards.library, list=LIST_NAMES)
+
+
+def provenance_inputs(wildcards) -> dict[str, list[str]]:
+    """Every file the results derive from, by role (built GMTs once the records are parsed)."""
+    return {
+        "records": [str(RECORDS)],
+        "lists": [config["lists"]],
+        "libraries": [
+            *(gmt_files(("entrez",)) if USE_BUILT else []),
+            *LIBRARY_PATHS.values(),
+        ],
+        "background": [BACKGROUND] if BACKGROUND else [],
+        "id_map": USER_ID_MAPS,
+    }
+
+
+def report_outputs() -> list[str]:
+    libraries = library_names()
+    return [
+        *expand(
+            LIST_PLOT,
+            library=libraries,
+            list=PLOTTED_LISTS,
+            plot=["dotplot", "barplot"],
+            ext=["png", "svg"],
+        ),
+        *expand(
+            LIBRARY_PLOT,
+            library=libraries,
+            plot=["heatmap", "set_sizes", "pvalues"],
+            ext=["png", "svg"],
+        ),
+        *expand(CLUSTERPROFILER_TABLE, library=libraries, list=LIST_NAMES),
+        *expand(SIGNIFICANT_PAGE, library=libraries),
+        PROVENANCE_JSON,
+        PROVENANCE_PAGE,
     ]

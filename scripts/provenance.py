@@ -1,0 +1,14 @@
+"""Rule provenance: package versions, the config as run and input checksums, as JSON and a page."""
+
+import json
+from pathlib import Path
+
+from pfocr_enrich.logs import step_logging
+from pfocr_enrich.provenance import build_provenance, provenance_rows
+from pfocr_enrich.report_pages import provenance_page
+
+with step_logging(snakemake.log[0]):
+    inputs = {role: [Path(p) for p in snakemake.input[role]] for role in snakemake.input.keys()}
+    provenance = build_provenance(snakemake.params.config, inputs)
+    Path(snakemake.output.json).write_text(json.dumps(provenance, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    Path(snakemake.output.page).write_text(provenance_page(provenance_rows(provenance)), encoding="utf-8")

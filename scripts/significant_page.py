@@ -1,0 +1,24 @@
+"""Rule significant_page: one library's significant figures, every list, as a browsable HTML table."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from pfocr_enrich.logs import step_logging
+from pfocr_enrich.report_pages import significant_page, significant_rows
+
+with step_logging(snakemake.log[0]):
+    params = snakemake.params
+    parts = [
+        significant_rows(
+            name,
+            pd.read_csv(path, sep="\t", dtype={"set_id": str, "set_name": str}, keep_default_na=False),
+            params.alpha,
+            params.cluster_jaccard,
+            params.max_rows,
+        )
+        for name, path in zip(params.lists, snakemake.input.tables, strict=True)
+    ]
+    rows = pd.concat(parts, ignore_index=True)
+    page = significant_page(snakemake.wildcards.library, rows, params.alpha, params.cluster_jaccard, params.max_rows)
+    Path(snakemake.output[0]).write_text(page, encoding="utf-8")

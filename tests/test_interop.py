@@ -1,0 +1,59 @@
+"""clusterProfiler-shaped tables, and GSEApy reading our GMTs as we wrote them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pfocr_enrich.gmt import read_gmt, write_gmt
+from pfocr_enrich.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
+from pfocr_enrich.stats import adjust_pvalues
+
+
+def result_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "set_id": ["PMC1__f1", "PMC2__f2"],
+            "set_name": ["IL-6 <b>signalling</b>", "WNT"],
+            "set_size": [10, 20],
+            "overlap": [4, 1],
+            "query_size": [12, 12],
+            "universe_size": [500, 500],
+            "pvalue": [0.0001, 0.4],
+            "padj": [0.001, 0.8],
+            "overlap_genes": ["3569/3716/3717/6774", "1499"],
+        }
+    )
+
+
+def test_clusterprofiler_table_has_its_columns_and_ratios_as_fractions():
+    table = clusterprofiler_table(result_table(), n_tests=2)
+    assert tuple(table.columns) == CLUSTERPROFILER_COLUMNS
+    assert table["GeneRatio"].tolist() == ["4/12", "1/12"]
+    assert table["BgRatio"].tolist() == ["10/500", "20/500"]
+    assert table["Count"].tolist() == [4, 1]
+    assert table["geneID"][0] == "3569/3716/3717/6774"
+    assert table["p.adjust"].tolist() == [0.001, 0.8]
+
+
+def test_qvalues_count_every_tested_set_not_only_the_overlapping_rows():
+    table = clusterprofiler_table(result_table(), n_tests=50)
+    padded = np.ones(50)
+    padded[:2] = [0.0001, 0.4]
+    assert table["qvalue"].to_numpy() == pytest.approx(adjust_pvalues(padded, "qvalue")[:2])
+    assert table["qvalue"][0] > clusterprofiler_table(result_table())["qvalue"][0]
+
+
+def test_gseapy_reads_our_gmt_with_the_sets_we_wrote(tmp_path: Path):
+    gseapy_parser = pytest.importorskip("gseapy.parser")
+    lines = [
+        ("PMC1__f1", "IL-6 signalling", ["3569", "3570", "3716"]),
+        ("PMC2__f2", "A title with spaces, commas; and # marks", ["1499", "324", "8312"]),
+    ]
+    path = tmp_path / "library.gmt"
+    write_gmt(path, lines)
+    assert gseapy_parser.read_gmt(str(path)) == {name: genes for name, _, genes in lines}
+    assert {s.name: list(s.genes) for s in read_gmt(path).sets} == gseapy_parser.read_gmt(str(path))

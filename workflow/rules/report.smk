@@ -1,0 +1,103 @@
+# Enrichment tables -> plots, browsable pages, other tools' formats, provenance: the report.
+
+
+rule plots:
+    input:
+        library=library_gmt,
+        tables=list_tables,
+    output:
+        dotplot_png=list_plots("dotplot", "png"),
+        dotplot_svg=list_plots("dotplot", "svg"),
+        barplot_png=list_plots("barplot", "png"),
+        barplot_svg=list_plots("barplot", "svg"),
+        heatmap_png=library_plot("heatmap", "png"),
+        heatmap_svg=library_plot("heatmap", "svg"),
+        set_sizes_png=library_plot("set_sizes", "png"),
+        set_sizes_svg=library_plot("set_sizes", "svg"),
+        pvalues_png=library_plot("pvalues", "png"),
+        pvalues_svg=library_plot("pvalues", "svg"),
+    log:
+        "logs/plots/{library}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=240,
+    params:
+        lists=LIST_NAMES,
+        plotted_lists=PLOTTED_LISTS,
+        report=REPORT,
+        alpha=ENRICHMENT["alpha"],
+        size_range=(ENRICHMENT["min_set_size"], ENRICHMENT["max_set_size"]),
+    script:
+        "../../scripts/plot_library.py"
+
+
+rule significant_page:
+    input:
+        tables=list_tables,
+    output:
+        report(
+            SIGNIFICANT_PAGE,
+            caption="../report/significant.rst",
+            category="{library}",
+            subcategory="All lists",
+            labels={"list": "all lists", "plot": "significant figures (table)"},
+        ),
+    log:
+        "logs/significant_page/{library}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        lists=LIST_NAMES,
+        alpha=ENRICHMENT["alpha"],
+        cluster_jaccard=REPORT["cluster_jaccard"],
+        max_rows=SIGNIFICANT_PAGE_ROWS,
+    script:
+        "../../scripts/significant_page.py"
+
+
+rule clusterprofiler_tables:
+    input:
+        tables=list_tables,
+        summary=LIBRARY_MERGED.replace("{table}", "summary"),
+    output:
+        expand(CLUSTERPROFILER_TABLE, library="{library}", list=LIST_NAMES),
+    log:
+        "logs/clusterprofiler_tables/{library}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    params:
+        lists=LIST_NAMES,
+    script:
+        "../../scripts/clusterprofiler_tables.py"
+
+
+rule provenance:
+    input:
+        unpack(provenance_inputs),
+    output:
+        json=PROVENANCE_JSON,
+        page=report(
+            PROVENANCE_PAGE,
+            caption="../report/provenance.rst",
+            category="Run",
+            labels={"page": "provenance"},
+        ),
+    log:
+        "logs/provenance/provenance.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    resources:
+        mem_mb=500,
+        runtime=30,
+    params:
+        config=config,
+    script:
+        "../../scripts/provenance.py"
