@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.image import imread
 
 from pfocr_enrich.plots import LibraryPlots, PlotSettings, cluster_rows, figure_label, render_library
+from pfocr_enrich.redundancy import figure_clusters
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -38,6 +39,7 @@ def result_table(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     for column in RESULT_COLUMNS:
         if column not in table:
             table[column] = ""
+    table["cluster"] = figure_clusters(table, alpha=0.05, threshold=0.5)  # as the enrichment writes it
     return table[list(RESULT_COLUMNS)]
 
 

@@ -146,6 +146,9 @@ def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp
     other = tmp_path / "one_shard"
     done = snakemake(
         other,
+        "results/enrichment/summary.tsv",
+        "results/gmt/pfocr_example_Homo_sapiens_symbol.gmt",
+        "results/gmt/pfocr_example_Mus_musculus_symbol.gmt",
         config={
             "records": str(records),
             "lists": str(lists),
@@ -154,10 +157,13 @@ def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp
         },
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    for path in sorted((run_dir / "results").rglob("*")):
-        # provenance records the config as run, which differs here by design
-        if path.is_file() and "work" not in path.parts and "provenance" not in path.name:
-            assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
+    compared = 0
+    for stage in ("gmt", "enrichment"):
+        for path in sorted((run_dir / "results" / stage).rglob("*")):
+            if path.is_file() and "work" not in path.parts:
+                assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
+                compared += 1
+    assert compared >= 15
 
 
 def default_config() -> dict:
@@ -169,14 +175,14 @@ def test_records_archive_works_and_escaping_archive_is_refused(example_inputs, t
     archive = tmp_path / "records.tar.gz"
     with tarfile.open(archive, "w:gz") as bundle:
         bundle.add(records, arcname="_figures")
-    done = snakemake(tmp_path / "ok", config={"records": str(archive), "lists": str(lists)})
+    done = snakemake(tmp_path / "ok", "results/gmt/figures.tsv", config={"records": str(archive), "lists": str(lists)})
     assert done.returncode == 0, done.stderr[-3000:]
-    assert (tmp_path / "ok/results/gmt/pfocr_example_Homo_sapiens_entrez.gmt").exists()
+    assert "EX_IL6\tHomo sapiens" in (tmp_path / "ok/results/gmt/figures.tsv").read_text()
 
     evil = tmp_path / "evil.tar.gz"
     with tarfile.open(evil, "w:gz") as bundle:
         bundle.add(records / "EX_IL6.md", arcname="../../escape.md")
-    done = snakemake(tmp_path / "evil", config={"records": str(evil), "lists": str(lists)})
+    done = snakemake(tmp_path / "evil", "results/gmt/figures.tsv", config={"records": str(evil), "lists": str(lists)})
     assert done.returncode != 0 and "outside the archive" in done.stderr
     assert not (tmp_path / "escape.md").exists()
 
@@ -222,7 +228,9 @@ def test_library_from_a_url_is_downloaded_once_with_checksum(example_inputs, tmp
         url = f"http://127.0.0.1:{server.server_address[1]}/mylib.gmt"
         enrichment = {**default_config()["enrichment"], "libraries": [url, "built"], "min_set_size": 1}
         done = snakemake(
-            tmp_path / "w", config={"records": str(records), "lists": str(lists), "enrichment": enrichment}
+            tmp_path / "w",
+            "results/enrichment/summary.tsv",
+            config={"records": str(records), "lists": str(lists), "enrichment": enrichment},
         )
     finally:
         server.shutdown()

@@ -124,7 +124,6 @@ wildcard_constraints:
     filename=r"[^/]+",
     shard=r"\d+",
     species=r"[A-Za-z0-9_]+",
-    id_type="entrez|symbol",
 
 
 def records_folder(wildcards):

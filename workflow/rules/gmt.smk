@@ -78,9 +78,10 @@ rule gmt:
     input:
         GENE_SETS_JSON,
     output:
-        GMT_FILE,
+        entrez=GMT_FILE.replace("{id_type}", "entrez"),
+        symbol=GMT_FILE.replace("{id_type}", "symbol"),
     log:
-        "logs/gmt/{species}_{id_type}.log",
+        "logs/gmt/{species}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
     resources:
