@@ -9,6 +9,7 @@ rule download_library:
         "logs/download_library/{filename}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=30,
@@ -58,6 +59,7 @@ rule enrichment_tables:
         "logs/enrichment_tables/{library}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=30,
@@ -78,6 +80,7 @@ rule enrichment_summary:
         "logs/enrichment_summary/enrichment_summary.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,

@@ -10,6 +10,7 @@ rule unpack_records:
         "logs/unpack_records/unpack_records.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=30,
@@ -26,6 +27,7 @@ rule list_records:
         "logs/list_records/list_records.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
@@ -43,6 +45,7 @@ rule parse_records:
         "logs/parse_records/{shard}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=60,
@@ -65,6 +68,7 @@ checkpoint gene_sets:
         "logs/gene_sets/gene_sets.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=3000,
         runtime=30,
@@ -84,6 +88,7 @@ rule gmt:
         "logs/gmt/{species}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,

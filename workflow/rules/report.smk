@@ -20,6 +20,7 @@ rule plots:
         "logs/plots/{library}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=240,
@@ -48,6 +49,7 @@ rule significant_page:
         "logs/significant_page/{library}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=60,
@@ -70,6 +72,7 @@ rule clusterprofiler_tables:
         "logs/clusterprofiler_tables/{library}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=60,
@@ -94,6 +97,7 @@ rule provenance:
         "logs/provenance/provenance.log",
     conda:
         "../envs/pfocr-enrich.yaml"
+    threads: 1
     resources:
         mem_mb=500,
         runtime=30,
