@@ -1,6 +1,13 @@
 # Gene lists x gene set libraries -> over-representation tables.
 
 
+# Downloads need the network, which cluster nodes often lack; merges are quick file copies.
+localrules:
+    download_library,
+    enrichment_tables,
+    enrichment_summary,
+
+
 rule download_library:
     output:
         gmt=f"{DOWNLOADS}/{{filename}}",

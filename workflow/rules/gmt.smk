@@ -1,6 +1,12 @@
 # Records -> gene sets -> GMT files.
 
 
+# Quick steps run where Snakemake runs, not as cluster jobs (see README, cluster section).
+localrules:
+    list_records,
+    gmt,
+
+
 rule unpack_records:
     input:
         str(RECORDS),

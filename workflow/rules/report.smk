@@ -1,6 +1,10 @@
 # Enrichment tables -> plots, browsable pages, other tools' formats, provenance: the report.
 
 
+localrules:
+    provenance,
+
+
 rule plots:
     input:
         library=library_gmt,
