@@ -154,7 +154,9 @@ def record_texts(index: int, seed: int) -> tuple[str, str, str | None]:
         tsv = [NEW_TSV_HEADER]
         for word, _, source, symbol, entrez in mentions:
             n = rng.randint(1, 9)
-            tsv.append(f"9606\tHomo sapiens\tMammals\t{word}\t{word}\t{symbol}\t{entrez}\t{NEW_SOURCE[source]}\t{n}\t0\t{n}\n")
+            tsv.append(
+                f"9606\tHomo sapiens\tMammals\t{word}\t{word}\t{symbol}\t{entrez}\t{NEW_SOURCE[source]}\t{n}\t0\t{n}\n"
+            )
         return figid, "".join(head) + "---\n", "".join(tsv)
     body = [
         f"- word: {word}\n  symbol: {symbol}\n  source: {source}\n  hgnc_symbol: {hgnc}\n  entrez: '{entrez}'\n"

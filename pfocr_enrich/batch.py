@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pfocr_enrich.enrichment import Settings, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrichment import Settings, annotate, enrich_lists, load_library, make_universe
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.genelists import GeneList, read_gene_lists
 from pfocr_enrich.idmap import load_id_map
-from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS
+from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS, write_frame
 
 log = logging.getLogger(__name__)
 SUMMARY_FILE = "_summary.tsv"
@@ -89,8 +89,11 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         unmapped_rows += [
             (gene_list.name, library.name, u.name, u.reason, "/".join(u.candidates)) for u in mapping.unmapped
         ]
-    symbols = dict(mapper.symbols) if library.id_type == "entrez" else None
-    figures = figure_links(job.figures) if job.figures is not None else None
+    annotations = annotate(
+        library,
+        symbols=dict(mapper.symbols) if library.id_type == "entrez" else None,
+        figures=figure_links(job.figures) if job.figures is not None else None,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_rows, significant = [], []
@@ -99,8 +102,8 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     last_report = time.monotonic()
     for start in range(0, len(names), batch):
         part = {name: mapped[name] for name in names[start : start + batch]}
-        for result in enrich_lists(library, part, job.settings, universe, symbols, figures):
-            result.table.to_csv(out_dir / f"{result.name}.tsv", sep="\t", index=False, lineterminator="\n")
+        for result in enrich_lists(library, part, job.settings, universe, annotations):
+            write_frame(out_dir / f"{result.name}.tsv", result.table)
             mapping = mappings[result.name]
             notes = list(result.notes)
             outside = result.n_mapped - result.n_in_universe

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +44,23 @@ class Library:
     name: str  # the GMT file stem: results/enrichment/{library}/
     set_ids: np.ndarray
     set_names: np.ndarray
-    genes: np.ndarray  # gene IDs as the library writes them (symbols upper-cased)
+    # Gene IDs as the library writes them (symbols upper-cased), in output order: Entrez IDs
+    # numerically, symbols alphabetically. Overlap genes then come out sorted for free.
+    genes: np.ndarray
     membership: sparse.csc_matrix  # sets x genes, 1 where the gene is in the set
     id_type: str  # "entrez" or "symbol"
     notes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def gene_index(self) -> dict[str, int]:
         return {gene: i for i, gene in enumerate(self.genes)}
+
+    @cached_property
+    def set_rank(self) -> np.ndarray:
+        """Position of each set_id in sorted order: ties in p are broken by set_id."""
+        rank = np.empty(len(self.set_ids), dtype=np.int64)
+        rank[np.argsort(self.set_ids.astype(str), kind="stable")] = np.arange(len(self.set_ids))
+        return rank
 
 
 @dataclass(frozen=True)
@@ -84,17 +94,22 @@ def detect_id_type(genes: Sequence[str]) -> str:
     return "entrez" if genes and numeric >= 0.95 * len(genes) else "symbol"
 
 
+def _entrez_key(gene: str) -> tuple[int, str]:
+    # A stray symbol in an Entrez library sorts after the numbers instead of failing int().
+    return (int(gene), "") if gene.isdigit() else (1 << 62, gene)
+
+
 def load_library(path: Path) -> Library:
     gmt = read_gmt(path)
     all_genes = [gene for gene_set in gmt.sets for gene in gene_set.genes]
     id_type = detect_id_type(all_genes)
     normalise = (lambda g: g) if id_type == "entrez" else str.upper
-    index: dict[str, int] = {}
-    rows, cols = [], []
-    for row, gene_set in enumerate(gmt.sets):
-        for gene in dict.fromkeys(normalise(g) for g in gene_set.genes):
-            rows.append(row)
-            cols.append(index.setdefault(gene, len(index)))
+    members = [list(dict.fromkeys(normalise(g) for g in gene_set.genes)) for gene_set in gmt.sets]
+    order_key = _entrez_key if id_type == "entrez" else str
+    genes = sorted({gene for genes_of_set in members for gene in genes_of_set}, key=order_key)
+    index = {gene: i for i, gene in enumerate(genes)}
+    rows = [row for row, genes_of_set in enumerate(members) for _ in genes_of_set]
+    cols = [index[gene] for genes_of_set in members for gene in genes_of_set]
     membership = sparse.csc_matrix(
         (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(gmt.sets), len(index))
     )
@@ -102,7 +117,7 @@ def load_library(path: Path) -> Library:
         name=path.name.removesuffix(".gmt"),
         set_ids=np.array([s.name for s in gmt.sets], dtype=object),
         set_names=np.array([s.description or s.name for s in gmt.sets], dtype=object),
-        genes=np.array(list(index), dtype=object),
+        genes=np.array(genes, dtype=object),
         membership=membership,
         id_type=id_type,
         notes=tuple(gmt.notes),
@@ -145,13 +160,46 @@ class _ListOverlaps:
 
 
 @dataclass(frozen=True)
+class Annotations:
+    """What the tables add to the statistics, looked up once per library rather than per row."""
+
+    gene_symbols: np.ndarray  # per library gene: its symbol (or the ID itself)
+    set_columns: dict[str, np.ndarray]  # pmcid, year, link per library set ("" if unknown)
+
+
+def annotate(
+    library: Library, symbols: dict[str, str] | None = None, figures: pd.DataFrame | None = None
+) -> Annotations:
+    """`symbols`: Entrez -> symbol; `figures` (indexed by figid): pmcid, year, link of libraries built here."""
+    gene_symbols = library.genes
+    if symbols is not None:
+        gene_symbols = np.array([symbols.get(g, g) for g in library.genes], dtype=object)
+    empty = np.full(len(library.set_ids), "", dtype=object)
+    set_columns = {column: empty for column in ("pmcid", "year", "link")}
+    if figures is not None:
+        first_figid = pd.Series(library.set_ids).astype(str).str.split(";").str[0]  # collapsed sets: first member
+        for column in set_columns:
+            if column in figures:
+                set_columns[column] = first_figid.map(figures[column]).fillna("").to_numpy(dtype=object)
+    return Annotations(gene_symbols, set_columns)
+
+
+@dataclass(frozen=True)
 class _Context:
     library: Library
     universe: Universe
     tested_rows: np.ndarray  # library row of each tested set
     settings: Settings
-    symbols: dict[str, str] | None
-    figures: pd.DataFrame | None
+    annotations: Annotations
+
+
+def _joined_genes(names: np.ndarray, indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> list[str]:
+    """`/`-joined names of each CSR row in `rows`; single-gene rows (most of them) without a loop."""
+    starts, ends = indptr[rows], indptr[rows + 1]
+    joined = names[indices[starts]].copy() if len(rows) else np.array([], dtype=object)
+    for position in np.flatnonzero(ends - starts > 1):
+        joined[position] = "/".join(names[indices[starts[position] : ends[position]]])
+    return joined.tolist()
 
 
 def enrich_lists(
@@ -159,16 +207,14 @@ def enrich_lists(
     lists: dict[str, tuple[list[str], int]],
     settings: Settings,
     universe: Universe,
-    symbols: dict[str, str] | None = None,
-    figures: pd.DataFrame | None = None,
+    annotations: Annotations | None = None,
 ) -> list[ListResult]:
     """Test every list against every set at once.
 
     `lists` maps a list name to (its genes in the library's ID type, unique, and the number
-    of names the user gave); `symbols` gives Entrez -> symbol for overlap_symbols;
-    `figures` (indexed by figid) gives pmcid, year, link for libraries built from records.
+    of names the user gave); `annotations` (from `annotate`) adds symbols and figure links.
     """
-    context = _Context(library, universe, np.flatnonzero(universe.tested), settings, symbols, figures)
+    context = _Context(library, universe, np.flatnonzero(universe.tested), settings, annotations or annotate(library))
     index = library.gene_index
     membership = library.membership[universe.tested]  # only tested sets can be reported
     overlaps = []
@@ -207,51 +253,39 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
     padded[: len(has)] = pvalues
     padj = adjust_pvalues(padded, settings.correction)[: len(has)] if n_tests else np.zeros(0)
 
+    order = np.lexsort((library.set_rank[context.tested_rows[has]], pvalues))  # by p, then set_id
+    has, pvalues, padj = has[order], pvalues[order], padj[order]
     rows = context.tested_rows[has]
     k = item.overlap[has]
     m = universe.set_sizes[rows]
     size = universe.size
     odds = odds_ratio(k, m, query_size, size)
-    # Overlap genes in a fixed order (numeric for Entrez IDs), whatever the GMT's gene order.
-    gene_order = int if library.id_type == "entrez" else str
-    hits = item.hits
-    overlap_ids = [
-        "/".join(sorted(library.genes[item.query[hits.indices[hits.indptr[i] : hits.indptr[i + 1]]]], key=gene_order))
-        for i in has
-    ]
-    table = pd.DataFrame(
-        {
-            "set_id": library.set_ids[rows],
-            "set_name": library.set_names[rows],
-            "set_size": m,
-            "overlap": k,
-            "query_size": query_size,
-            "universe_size": size,
-            "pvalue": pvalues,
-            "padj": padj,
-            "odds_ratio": odds,
-            "fold_enrichment": fold_enrichment(k, m, query_size, size),
-            "gene_ratio": gene_ratio(k, query_size),
-            "bg_ratio": bg_ratio(m, size),
-            "combined_score": combined_score(pvalues, odds),
-            "overlap_genes": overlap_ids,
-        }
-    )
-    symbols = context.symbols
-    if symbols is not None:
-        table["overlap_symbols"] = ["/".join(symbols.get(g, g) for g in ids.split("/")) for ids in overlap_ids]
-    else:
-        table["overlap_symbols"] = overlap_ids
-    figures = context.figures
-    for column in ("pmcid", "year", "link"):
-        if figures is not None and column in figures:
-            first_figid = table["set_id"].str.split(";").str[0]
-            table[column] = first_figid.map(figures[column]).fillna("").to_numpy()
-        else:
-            table[column] = ""
-    table = table.sort_values(["pvalue", "set_id"], kind="mergesort").reset_index(drop=True)
-    table["cluster"] = figure_clusters(table, settings.alpha, settings.cluster_jaccard)
-    table = table[list(RESULT_COLUMNS)]
+    # The query is in library gene order and CSR rows keep their indices sorted, so each
+    # set's overlap genes come out in output order (numeric Entrez IDs) without sorting.
+    item.hits.sort_indices()
+    indptr, indices = item.hits.indptr, item.query[item.hits.indices]
+    columns = {
+        "set_id": library.set_ids[rows],
+        "set_name": library.set_names[rows],
+        "set_size": m,
+        "overlap": k,
+        "query_size": np.full(len(has), query_size),
+        "universe_size": np.full(len(has), size),
+        "pvalue": pvalues,
+        "padj": padj,
+        "odds_ratio": odds,
+        "fold_enrichment": fold_enrichment(k, m, query_size, size),
+        "gene_ratio": gene_ratio(k, query_size),
+        "bg_ratio": bg_ratio(m, size),
+        "combined_score": combined_score(pvalues, odds),
+        "overlap_genes": _joined_genes(library.genes, indptr, indices, has),
+        "overlap_symbols": _joined_genes(context.annotations.gene_symbols, indptr, indices, has),
+        **{column: values[rows] for column, values in context.annotations.set_columns.items()},
+        "cluster": np.full(len(has), "", dtype=object),
+    }
+    table = pd.DataFrame({column: columns[column] for column in RESULT_COLUMNS}, copy=False)
+    if (padj <= settings.alpha).any():  # only significant figures are grouped
+        table["cluster"] = figure_clusters(table, settings.alpha, settings.cluster_jaccard)
     return ListResult(
         name=item.name,
         n_input=item.n_input,
