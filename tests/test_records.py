@@ -140,3 +140,34 @@ def test_real_old_and_new_format_records_parse(shared_dir: Path):
         record, skips = read_record(path, path.name)
         assert record is not None and skips == [], path
         assert record.mentions
+
+
+def test_yaml_anchors_and_tags_fall_back_to_the_full_safe_loader():
+    text = (
+        "---\nfigid: X\nfigtitle: &t Shared title\npapertitle: *t\n"
+        "genes:\n- entrez: !!str 7157\n  hgnc_symbol: TP53\n---\n"
+    )
+    record, skips = parse(text)
+    assert skips == [] and record.papertitle == "Shared title"
+    assert [m.entrez for m in record.mentions] == ["7157"]
+
+
+def test_unsafe_yaml_tags_are_refused_not_run():
+    record, skips = parse("---\nfigid: X\nfigtitle: !!python/object/apply:os.system ['echo hi']\n---\n")
+    assert record is None and skips[0].reason == "malformed YAML"
+
+
+def test_fast_reader_gives_what_yaml_load_gives_on_real_records(shared_dir: Path):
+    import yaml
+
+    from pfocr_enrich.records import USED_KEYS, load_front_matter
+
+    for path in sorted((shared_dir / "pfocr" / "records").rglob("*.md")):
+        front = split_front_matter(path.read_text(encoding="utf-8"))
+        fast, full = load_front_matter(front), yaml.load(front, Loader=yaml.CSafeLoader)
+        assert set(fast) == USED_KEYS & set(full)
+        for key in fast:
+            if key == "genes":
+                assert fast[key] == [{k: str(v) for k, v in gene.items()} for gene in full[key]]
+            else:
+                assert fast[key] == str(full[key])
