@@ -26,9 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError
+from pfocr_enrich.errors import InputError, read_user_text
 from pfocr_enrich.gmt import read_gmt
-from pfocr_enrich.records import decode_record
 
 LIST_SUFFIXES = (".txt", ".tsv", ".csv", ".gmt")
 # First line of a .txt list that is a column title, not a gene.
@@ -96,14 +95,7 @@ def _read_list_file(path: Path) -> list[GeneList]:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"Gene list {path}: cannot read it ({err.strerror}). Check the path and permissions.") from err
-    text, why = decode_record(data)
-    if text is None:
-        raise InputError(f"Gene list {path}: {why}. Re-save it as UTF-8 (in Excel: 'CSV UTF-8').")
-    return text
+    return read_user_text(path, "Gene list", "Check the path and permissions.")
 
 
 def _read_txt_list(path: Path, text: str) -> GeneList:

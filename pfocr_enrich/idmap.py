@@ -30,9 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError
+from pfocr_enrich.errors import InputError, read_user_text
 from pfocr_enrich.genesets import species_token
-from pfocr_enrich.records import decode_record
 
 ENTREZ_TOKEN = re.compile(r"[0-9]+")
 ID_TYPES = ("entrez", "symbol")
@@ -240,13 +239,7 @@ def load_id_map(paths: Iterable[Path], species: str | None) -> IdMapper:
 
 
 def _read_id_table(path: Path) -> list[tuple[str, str, str, str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"ID table {path}: cannot read it ({err.strerror}). Check 'id_map' in config.yaml.") from err
-    text, why = decode_record(data)
-    if text is None:
-        raise InputError(f"ID table {path}: {why}. Re-save it as UTF-8.")
+    text = read_user_text(path, "ID table", "Check 'id_map' in config.yaml.")
     reader = csv.reader(io.StringIO(text), delimiter="\t")
     header = [cell.strip().lower() for cell in next(reader, [])]
     if "symbol" not in header or "entrez" not in header:
