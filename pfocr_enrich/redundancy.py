@@ -48,8 +48,38 @@ def cluster_figures(
     distinct: dict[frozenset[str], int] = {}
     row_to_distinct = np.array([distinct.setdefault(frozenset(g), len(distinct)) for g in overlap_genes])
     labels = _jaccard_components(list(distinct), threshold)[row_to_distinct]
+    return _representatives(labels, set_ids, pvalues)
 
-    # Representative: lowest p, then smallest set_id; lexsort's last key is the primary one.
+
+def cluster_members(
+    members: sparse.spmatrix, pvalues: Sequence[float], set_ids: Sequence[str], threshold: float = 0.5
+) -> list[str]:
+    """cluster_figures for rows given as a sparse row x gene matrix of overlap genes (what the
+    enrichment has at hand), without going through gene names."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"cluster threshold must be in (0, 1], got {threshold}")
+    if members.shape[0] == 0:
+        return []
+    members = sparse.csr_matrix(members, dtype=np.float32)
+    members.sort_indices()
+    # Identical overlaps are common (one list gene hits hundreds of sets): cluster each once.
+    distinct: dict[bytes, int] = {}
+    indptr, indices = members.indptr, members.indices
+    row_to_distinct = np.array(
+        [
+            distinct.setdefault(indices[indptr[i] : indptr[i + 1]].tobytes(), len(distinct))
+            for i in range(len(indptr) - 1)
+        ]
+    )
+    first_row = np.unique(row_to_distinct, return_index=True)[1]
+    labels = _membership_components(members[first_row], threshold)[row_to_distinct]
+    return _representatives(labels, set_ids, pvalues)
+
+
+def _representatives(labels: np.ndarray, set_ids: Sequence[str], pvalues: Sequence[float]) -> list[str]:
+    """Each row's cluster representative: lowest p, then smallest set_id."""
+    n_rows = len(labels)
+    # lexsort's last key is the primary one.
     ids = np.asarray(set_ids, dtype=object)
     order = np.lexsort((ids.astype(str), np.asarray(pvalues, dtype=float), labels))
     first = np.ones(n_rows, dtype=bool)
@@ -70,6 +100,12 @@ def _jaccard_components(gene_sets: list[frozenset[str]], threshold: float) -> np
     members = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_sets, max(len(gene_index), 1))
     )
+    return _membership_components(members, threshold)
+
+
+def _membership_components(members: sparse.csr_matrix, threshold: float) -> np.ndarray:
+    """Connected-component label of each row (a gene set) under Jaccard >= threshold."""
+    n_sets = members.shape[0]
     sizes = np.asarray(members.sum(axis=1)).ravel()
     members_t = members.T.tocsc()
     edge_rows, edge_cols = [], []

@@ -82,3 +82,19 @@ def test_cluster_column_covers_significant_rows_only():
         }
     )
     assert figure_clusters(table, alpha=0.05, threshold=0.5).tolist() == ["A", "A", ""]
+
+
+def test_sparse_members_give_the_same_clusters_as_gene_names():
+    from scipy import sparse
+
+    from pfocr_enrich.redundancy import cluster_members
+
+    rng = np.random.default_rng(3)
+    dense = rng.random((60, 12)) < 0.25
+    dense[dense.sum(axis=1) == 0, 0] = True  # every row shares at least one gene with the list
+    set_ids = [f"S{i:02d}" for i in range(60)]
+    pvalues = rng.random(60)
+    names = [{f"g{j}" for j in np.flatnonzero(row)} for row in dense]
+    assert cluster_members(sparse.csr_matrix(dense), pvalues, set_ids, 0.5) == cluster_figures(
+        set_ids, names, pvalues, 0.5
+    )
