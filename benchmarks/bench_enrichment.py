@@ -26,12 +26,12 @@ Targets (issue): ours >= 500x faster per list; p and adjusted p within 1e-9 rela
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import logging
 import re
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 

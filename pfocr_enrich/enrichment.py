@@ -296,15 +296,7 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         **{column: values[rows] for column, values in context.annotations.set_columns.items()},
         "cluster": np.full(len(has), "", dtype=object),
     }
-    # Text columns stay object arrays: letting pandas infer its string dtype costs more than
-    # the statistics (several ms a list).
-    table = pd.DataFrame(
-        {
-            column: pd.Series(values, dtype=object) if getattr(values, "dtype", object) == object else values
-            for column, values in ((column, columns[column]) for column in RESULT_COLUMNS)
-        },
-        copy=False,
-    )
+    table = pd.DataFrame({column: columns[column] for column in RESULT_COLUMNS}, copy=False)
     significant = np.flatnonzero(padj <= settings.alpha)  # only significant figures are grouped
     if len(significant) and settings.cluster_jaccard is not None:
         members = item.hits[has[significant]]
