@@ -7,6 +7,7 @@ writes the final per-list tables into its own folder, and the merge only moves t
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     )
     significant_columns = ["list", "library", *RESULT_COLUMNS]
     table = pd.concat(significant) if significant else pd.DataFrame(columns=significant_columns)
-    table[significant_columns].to_csv(out_dir / SIGNIFICANT_FILE, sep="\t", index=False, lineterminator="\n")
+    write_frame(out_dir / SIGNIFICANT_FILE, table[significant_columns])
     log.info("%s: %d lists in %.1f s", library.name, len(names), time.monotonic() - started)
 
 
@@ -151,6 +152,15 @@ def _concat_tsv(paths: list[Path], output: Path) -> None:
             out.writelines(lines if number == 0 else lines[1:])
 
 
+def _place(source: Path, target: Path) -> None:
+    """Put a chunk's table at its final path: a hard link (tables can total GBs), else a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def merge_library(
     chunk_dirs: list[Path], list_tables: list[Path], summary: Path, unmapped: Path, significant: Path
 ) -> None:
@@ -159,7 +169,7 @@ def merge_library(
     for chunk in chunk_dirs:
         for table in chunk.glob("*.tsv"):
             if table.name in wanted:
-                shutil.copyfile(table, wanted.pop(table.name))
+                _place(table, wanted.pop(table.name))
     if wanted:
         raise RuntimeError(f"chunks did not produce tables for: {sorted(wanted)}")
     _concat_tsv([c / SUMMARY_FILE for c in chunk_dirs], summary)

@@ -9,6 +9,8 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 FIGURES_COLUMNS = (
     "figid",
     "species",
@@ -84,12 +86,18 @@ def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object
 def _cell_texts(values) -> list[str]:
     """One column as TSV cells: floats in shortest round-trip form (repr), text quoted only
     where a tab, newline or quote would break the row (as csv.QUOTE_MINIMAL)."""
-    items = values.tolist()
-    if values.dtype.kind == "f":
-        return ["" if v != v else repr(v) for v in items]  # NaN -> empty, as pandas writes it
-    texts = ["" if v is None else str(v) for v in items]
-    if values.dtype.kind in "iub":
-        return texts
+    if values.dtype.kind in "fiub":
+        # Numbers repeat a lot (p depends only on overlap and set size): format each once.
+        distinct, positions = np.unique(values, return_inverse=True)
+        if values.dtype.kind == "f":
+            texts = ["" if v != v else repr(v) for v in distinct.tolist()]  # NaN -> empty, as pandas
+        else:
+            texts = [str(v) for v in distinct.tolist()]
+        return np.array(texts, dtype=object)[positions.ravel()].tolist()
+    texts = [v if type(v) is str else "" if v is None else str(v) for v in values.tolist()]
+    whole = "\0".join(texts)
+    if not ('"' in whole or "\t" in whole or "\n" in whole or "\r" in whole):
+        return texts  # nothing to quote: the common case, checked in one pass
     return [
         f'"{t.replace(chr(34), chr(34) * 2)}"' if ('"' in t or "\t" in t or "\n" in t or "\r" in t) else t
         for t in texts
