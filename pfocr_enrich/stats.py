@@ -205,7 +205,16 @@ def _distinct_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndar
     """Distinct rows of equal-length integer columns and each row's index among them.
 
     np.unique(axis=0) does the same through a byte view and is ~8x slower on 1e5 rows.
+    With one universe size and counts below 2**21 (every real library), the other three
+    columns pack into one int64 and a single unique() does it, several times faster again.
     """
+    k, m, n, big_n = columns
+    if len(big_n) and big_n.min() == big_n.max() and max(k.max(), m.max(), n.max()) < 1 << 21:
+        keys = (n.astype(np.int64) << 42) | (m.astype(np.int64) << 21) | k.astype(np.int64)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        mask = (1 << 21) - 1
+        unpacked = [distinct & mask, (distinct >> 21) & mask, distinct >> 42]
+        return [u.astype(k.dtype) for u in unpacked] + [np.full(len(distinct), big_n[0])], inverse.ravel()
     order = np.lexsort(columns[::-1])
     ordered = [c[order] for c in columns]
     starts = np.ones(len(order), dtype=bool)
