@@ -19,8 +19,9 @@ def read_user_text(path: Path, what: str, fix: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
         raise InputError(
-            f"{what} {path}: not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}. "
+            f"{what} {path} line {line}: not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}. "
             "Re-save it as UTF-8 (in Excel: 'CSV UTF-8')."
         ) from err
     return text.replace("\r\n", "\n").replace("\r", "\n")

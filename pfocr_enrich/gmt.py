@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError
+from pfocr_enrich.errors import InputError, read_user_text
 from pfocr_enrich.records import fold_text
 
 
@@ -51,17 +51,7 @@ def write_gmt(path: Path, lines: Iterable[tuple[str, str, Iterable[str]]]) -> in
 
 def read_gmt(path: Path) -> GmtLibrary:
     """Read any GMT (PFOCR, WikiPathways, MSigDB, Enrichr)."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"GMT {path}: cannot read it ({err.strerror}). Check the path in config.yaml.") from err
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError(
-            f"GMT {path} line {line}: not UTF-8 (byte 0x{data[err.start]:02x}). Re-save it as UTF-8."
-        ) from err
+    text = read_user_text(path, "GMT", "Check the path in config.yaml (enrichment.libraries).")
 
     library = GmtLibrary(path=path, sets=[])
     first_line: dict[str, int] = {}

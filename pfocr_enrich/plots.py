@@ -92,12 +92,20 @@ def _empty(fig: Figure, message: str) -> Figure:
     return fig
 
 
-def dot_plot(rows: pd.DataFrame, title: str, settings: PlotSettings) -> Figure:
-    """Top clusters by padj: x = fold enrichment or gene ratio, size = overlap, colour = -log10 padj."""
+def _top_rows_figure(rows: pd.DataFrame, title: str, settings: PlotSettings) -> tuple[pd.DataFrame, Figure]:
+    """The top clusters and a figure sized for them (with a message when there are none)."""
     top = rows.head(settings.top_n)
     fig = Figure(figsize=(10, 1.6 + 0.3 * max(len(top), 3)), layout="constrained")
     if top.empty:
-        return _empty(fig, f"{title}\nNo figure shares a gene with this list.")
+        _empty(fig, f"{title}\nNo figure shares a gene with this list.")
+    return top, fig
+
+
+def dot_plot(rows: pd.DataFrame, title: str, settings: PlotSettings) -> Figure:
+    """Top clusters by padj: x = fold enrichment or gene ratio, size = overlap, colour = -log10 padj."""
+    top, fig = _top_rows_figure(rows, title, settings)
+    if top.empty:
+        return fig
     ax = fig.add_subplot()
     y = np.arange(len(top))[::-1]
     x = top[settings.x_axis].to_numpy(dtype=float)
@@ -122,10 +130,9 @@ def dot_plot(rows: pd.DataFrame, title: str, settings: PlotSettings) -> Figure:
 
 def bar_plot(rows: pd.DataFrame, title: str, settings: PlotSettings) -> Figure:
     """-log10 padj of the top clusters, with the significance threshold marked."""
-    top = rows.head(settings.top_n)
-    fig = Figure(figsize=(10, 1.6 + 0.3 * max(len(top), 3)), layout="constrained")
+    top, fig = _top_rows_figure(rows, title, settings)
     if top.empty:
-        return _empty(fig, f"{title}\nNo figure shares a gene with this list.")
+        return fig
     ax = fig.add_subplot()
     y = np.arange(len(top))[::-1]
     significant = top["padj"].to_numpy(dtype=float) <= settings.alpha
