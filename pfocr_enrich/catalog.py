@@ -143,18 +143,21 @@ def read_gene_sets(path: Path) -> tuple[list[str], list[GeneSet], dict[tuple[str
     return payload["species"], sets, symbols
 
 
-def write_species_gmt(gene_sets_json: Path, species_file_token: str, id_type: str, output: Path) -> int:
-    """Write one species' GMT with Entrez IDs or official symbols."""
+def write_species_gmts(gene_sets_json: Path, species_file_token: str, outputs: dict[str, Path]) -> int:
+    """Write one species' GMTs: `outputs` maps "entrez" and/or "symbol" to a path."""
     species_names, sets, symbols = read_gene_sets(gene_sets_json)
     matches = [sp for sp in species_names if species_token(sp) == species_file_token]
     if len(matches) != 1:
         raise ValueError(f"species {species_file_token!r} matches {matches} in {gene_sets_json}")
     species = matches[0]
+    species_sets = [gs for gs in sets if gs.species == species]
 
-    def genes(gene_set: GeneSet) -> list[str]:
+    def genes(gene_set: GeneSet, id_type: str) -> list[str]:
         if id_type == "entrez":
             return list(gene_set.entrez)
         # A gene the records give no symbol for keeps its Entrez ID rather than vanishing.
         return list(dict.fromkeys(symbols.get((species, ez), ez) for ez in gene_set.entrez))
 
-    return write_gmt(output, ((gs.set_id, gs.title, genes(gs)) for gs in sets if gs.species == species))
+    for id_type, output in outputs.items():
+        write_gmt(output, ((gs.set_id, gs.title, genes(gs, id_type)) for gs in species_sets))
+    return len(species_sets)
