@@ -177,6 +177,9 @@ def slurm_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmClu
     reason = why_not_here()
     if reason:
         pytest.skip(reason)
+    # The daemons live in /usr/sbin, which a non-login environment may leave off PATH.
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    os.environ["PATH"] = os.pathsep.join(path + [d for d in ("/usr/sbin", "/sbin") if d not in path])
     install_packages()
     prepare_munge()
     state_dir = tmp_path_factory.mktemp("slurm_state")
