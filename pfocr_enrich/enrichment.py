@@ -168,7 +168,7 @@ class Annotations:
     """What the tables add to the statistics, looked up once per library rather than per row."""
 
     gene_symbols: np.ndarray  # per library gene: its symbol (or the ID itself)
-    set_columns: dict[str, np.ndarray]  # pmcid, year, link per library set ("" if unknown)
+    set_columns: dict[str, np.ndarray | None]  # pmcid, year, link per library set (None: unknown)
 
 
 def annotate(
@@ -178,8 +178,7 @@ def annotate(
     gene_symbols = library.genes
     if symbols is not None:
         gene_symbols = np.array([symbols.get(g, g) for g in library.genes], dtype=object)
-    empty = np.full(len(library.set_ids), "", dtype=object)
-    set_columns = {column: empty for column in ("pmcid", "year", "link")}
+    set_columns: dict[str, np.ndarray | None] = {column: None for column in ("pmcid", "year", "link")}
     if figures is not None:
         first_figid = pd.Series(library.set_ids).astype(str).str.split(";").str[0]  # collapsed sets: first member
         for column in set_columns:
@@ -278,6 +277,7 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
     item.hits.sort_indices()
     indptr, indices = item.hits.indptr, item.query[item.hits.indices]
     overlap_genes = _joined_genes(library.genes, indptr, indices, has)
+    blank = np.full(len(has), "", dtype=object)
     gene_symbols = context.annotations.gene_symbols
     same_names = gene_symbols is library.genes
     columns = {
@@ -296,8 +296,12 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         "combined_score": combined_score(pvalues, odds),
         "overlap_genes": overlap_genes,
         "overlap_symbols": overlap_genes if same_names else _joined_genes(gene_symbols, indptr, indices, has),
-        **{column: values[rows] for column, values in context.annotations.set_columns.items()},
-        "cluster": np.full(len(has), "", dtype=object),
+        # Figure links only where the library was built from records; else one shared blank column.
+        **{
+            column: values[rows] if values is not None else blank
+            for column, values in context.annotations.set_columns.items()
+        },
+        "cluster": blank.copy(),
     }
     # Text stays in object columns: pandas' inference of its string dtype costs ~2 ms a list.
     table = pd.DataFrame(
