@@ -43,7 +43,7 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
         skipped.extend(asdict(s) for s in skips)
         if record is not None:
             fig = figure_genes(record, index, sources)
-            figures.append(asdict(fig))
+            figures.append(vars(fig))  # its fields; asdict's deep copy is slow here
             for mention in record.mentions:
                 if sources is None or mention.source in sources:
                     symbols.add(mention.species, mention.entrez, mention.symbol)
@@ -120,7 +120,7 @@ def merge_shards(shard_paths: list[Path], filters: GeneSetFilters, out: dict[str
     write_tsv(out["id_map"], ID_MAP_COLUMNS, sorted(id_rows, key=lambda r: (r[3], r[0].upper(), int(r[1]), r[2])))
     payload = {
         "species": sorted({gs.species for gs in sets}),
-        "sets": [asdict(gs) for gs in sets],
+        "sets": [vars(gs) for gs in sets],  # its fields (asdict deep-copies every gene: slow)
         "symbols": [[sp, ez, sym] for (sp, ez), sym in sorted(symbols.items())],
     }
     out["gene_sets"].write_text(json.dumps(payload), encoding="utf-8")
@@ -151,12 +151,13 @@ def write_species_gmts(gene_sets_json: Path, species_file_token: str, outputs: d
         raise ValueError(f"species {species_file_token!r} matches {matches} in {gene_sets_json}")
     species = matches[0]
     species_sets = [gs for gs in sets if gs.species == species]
+    symbol_of = {entrez: symbol for (sp, entrez), symbol in symbols.items() if sp == species}
 
     def genes(gene_set: GeneSet, id_type: str) -> list[str]:
         if id_type == "entrez":
             return list(gene_set.entrez)
         # A gene the records give no symbol for keeps its Entrez ID rather than vanishing.
-        return list(dict.fromkeys(symbols.get((species, ez), ez) for ez in gene_set.entrez))
+        return list(dict.fromkeys([symbol_of.get(ez, ez) for ez in gene_set.entrez]))
 
     for id_type, output in outputs.items():
         write_gmt(output, ((gs.set_id, gs.title, genes(gs, id_type)) for gs in species_sets))

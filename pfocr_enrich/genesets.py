@@ -166,7 +166,7 @@ def build_gene_sets(
     kept.sort(key=lambda item: (item[1], item[0].figid))
     groups: dict[tuple[str, tuple[str, ...]], list[FigureGenes]] = {}
     for fig, species, entrez in kept:
-        key = (species, entrez) if filters.collapse_duplicates else (species, (fig.figid, *entrez))
+        key = (species, entrez) if filters.collapse_duplicates else (species, fig.figid)  # figids unique here
         groups.setdefault(key, []).append(fig)
 
     sets: list[GeneSet] = []

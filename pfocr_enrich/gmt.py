@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pfocr_enrich.errors import InputError, read_user_text
-from pfocr_enrich.records import fold_text
+from pfocr_enrich.text import fold_text
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,17 @@ def write_gmt(path: Path, lines: Iterable[tuple[str, str, Iterable[str]]]) -> in
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for name, description, genes in lines:
             name = fold_text(name)
-            gene_list = [fold_text(g) for g in genes]
+            gene_list = list(genes)
+            gene_cells = "\t".join(gene_list)
+            # Genes are IDs and symbols without white space: check the joined cells at once and
+            # fold gene by gene only when some gene has white space (fold_text is then not a no-op).
+            no_space = " " not in gene_cells and gene_cells.replace("\t", "").isprintable()
+            if not no_space or gene_cells.count("\t") != len(gene_list) - 1:
+                gene_list = [fold_text(g) for g in gene_list]
+                gene_cells = "\t".join(gene_list)
             if not name or not gene_list or not all(gene_list):
                 raise ValueError(f"GMT line {count + 1} for {path}: empty name or gene")
-            handle.write("\t".join([name, fold_text(description) or name, *gene_list]) + "\n")
+            handle.write(f"{name}\t{fold_text(description) or name}\t{gene_cells}\n")
             count += 1
     return count
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pfocr_enrich.text import fold_text
+
 FIGURES_COLUMNS = (
     "figid",
     "species",
@@ -66,7 +68,7 @@ def clean_cell(value: object) -> str:
     """A TSV cell on one line: tabs and newlines in record text would shift columns."""
     if value is None:
         return ""
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    return fold_text(value) if isinstance(value, str) else str(value)
 
 
 def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:

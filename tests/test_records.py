@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from builders import genes_tsv, hgnc, old_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pfocr_enrich.records import parse_record, read_record, split_front_matter
 
@@ -171,3 +174,127 @@ def test_fast_reader_gives_what_yaml_load_gives_on_real_records(shared_dir: Path
                 assert fast[key] == [{k: str(v) for k, v in gene.items()} for gene in full[key]]
             else:
                 assert fast[key] == str(full[key])
+
+
+# The `genes:` block of PyYAML-dumped records is read by a regular expression (records.py says
+# why); these tests hold it to what the C parser gives, and check it steps aside when unsure.
+REGULAR_GENES = (
+    "genes:\n- word: GSK-3\n  symbol: GSK3\n  source: bioentities_symbol\n  hgnc_symbol: GSK3B\n  entrez: '2932'\n"
+)
+
+
+def _front(genes_block: str, before: str = "figid: X\n", after: str = "chemicals: []\n") -> str:
+    return before + genes_block + after
+
+
+def _events_only(front: str):
+    from pfocr_enrich.records import _front_matter_events
+
+    return _front_matter_events(front)
+
+
+def test_regular_genes_block_is_read_as_text_and_equals_the_c_parser():
+    from pfocr_enrich.records import _front_matter_with_simple_genes
+
+    block = (
+        REGULAR_GENES + '- word: PI(4,5)P2 kinase\n  symbol: "PIK3CA"\n  source: hgnc_alias_symbol\n'
+        "  hgnc_symbol: NF-κB/p65\n  entrez: 5290\n- word: Chemokines,\n  symbol: ''\n  entrez: '0207'\n"
+    )
+    front = _front(block)
+    fast = _front_matter_with_simple_genes(front)
+    assert fast is not None and fast == _events_only(front)
+    assert fast["genes"][1] == {
+        "word": "PI(4,5)P2 kinase",
+        "symbol": "PIK3CA",
+        "source": "hgnc_alias_symbol",
+        "hgnc_symbol": "NF-κB/p65",
+        "entrez": "5290",
+    }
+    record, skips = parse(f"---\n{front}---\n")
+    assert [m.entrez for m in record.mentions] == ["2932", "5290", "207"] and not skips
+
+
+IRREGULAR_GENES = {
+    "comment between mentions": REGULAR_GENES + "# a comment\n" + REGULAR_GENES.removeprefix("genes:\n"),
+    "blank line inside": REGULAR_GENES + "\n" + REGULAR_GENES.removeprefix("genes:\n"),
+    "trailing comment": REGULAR_GENES.replace("GSK-3\n", "GSK-3 # note\n"),
+    "colon in value": REGULAR_GENES.replace("GSK-3\n", "GSK-3: x\n"),
+    "escaped quote": REGULAR_GENES.replace("'2932'", "'29''32'"),
+    "double-quoted escape": REGULAR_GENES.replace("'2932'", '"29\\t32"'),
+    "wrapped value": REGULAR_GENES.replace("GSK-3\n", "GSK-3\n    continued\n"),
+    "trailing space": REGULAR_GENES.replace("GSK-3\n", "GSK-3 \n"),
+    "two inner spaces": REGULAR_GENES.replace("GSK-3\n", "GSK  3\n"),
+    "tab": REGULAR_GENES.replace("word: GSK-3", "word:\tGSK-3"),
+    "indented list": REGULAR_GENES.replace("\n- ", "\n  - ").replace("\n  symbol", "\n    symbol"),
+    "flow mapping": "genes:\n- {word: A, entrez: '1'}\n",
+    "anchor": REGULAR_GENES.replace("GSK-3\n", "&a GSK-3\n"),
+    "boolean-looking first char": REGULAR_GENES.replace("GSK-3\n", "*alias\n"),
+    "empty value": REGULAR_GENES.replace("GSK-3\n", "\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IRREGULAR_GENES))
+def test_irregular_genes_blocks_go_to_the_c_parser(name: str):
+    import yaml
+
+    from pfocr_enrich.records import _front_matter_with_simple_genes, load_front_matter
+
+    front = _front(IRREGULAR_GENES[name])
+    assert _front_matter_with_simple_genes(front) is None
+    try:
+        expected = yaml.load(front, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        record, skips = parse(f"---\n{front}---\n")
+        assert record is None and skips[0].reason == "malformed YAML"
+        return
+    got = load_front_matter(front)
+    assert len(got["genes"]) == len(expected["genes"])
+
+
+def test_genes_key_inside_a_quoted_caption_is_not_cut_out():
+    from pfocr_enrich.records import _front_matter_with_simple_genes, load_front_matter
+
+    # PyYAML does not require a double-quoted scalar's lines to be indented.
+    front = 'figid: X\ncaption: "starts\n' + REGULAR_GENES + 'ends"\ngenes: []\n'
+    assert _front_matter_with_simple_genes(front) is None
+    assert load_front_matter(front)["genes"] == []
+
+
+def test_malformed_yaml_beside_a_regular_genes_block_is_reported_at_its_own_line():
+    # The error is noticed on line 10 of the file (the line after the unclosed list); with the
+    # six-line genes block cut out it would say line 5.
+    text = "---\nfigid: X\n" + REGULAR_GENES + "caption: [unclosed\nchemicals: []\n---\n"
+    record, skips = parse(text)
+    assert record is None and skips[0].reason == "malformed YAML"
+    assert skips[0].detail.startswith("front matter line 10:")
+
+
+def test_second_genes_key_wins_as_in_yaml_load():
+    from pfocr_enrich.records import load_front_matter
+
+    front = _front(REGULAR_GENES, after="genes:\n- word: B\n  entrez: '2'\n")
+    assert load_front_matter(front)["genes"] == [{"word": "B", "entrez": "2"}]
+
+
+# Mostly gene-like words (which the text reader takes), some arbitrary text (which it must not
+# misread): both kinds in one list send the whole block one way or the other.
+_gene_text = st.one_of(
+    st.from_regex(r"[A-Za-z0-9αβκ(][A-Za-z0-9αβκ()/+,.'-]{0,8}(?: [A-Za-z0-9]{1,3})?", fullmatch=True),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x3000), max_size=12),
+)
+_MENTION_KEYS = ["word", "symbol", "source", "hgnc_symbol", "entrez"]
+_mention = st.dictionaries(st.sampled_from(_MENTION_KEYS), _gene_text, min_size=1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_mention, min_size=1, max_size=4))
+def test_text_reader_of_genes_agrees_with_yaml_load_on_any_dumped_list(genes: list[dict[str, str]]):
+    import yaml
+
+    from pfocr_enrich.records import _front_matter_with_simple_genes
+
+    front = yaml.safe_dump({"figid": "X", "genes": genes}, allow_unicode=True, sort_keys=False, width=60)
+    fast = _front_matter_with_simple_genes(front)
+    expected = yaml.load(front, Loader=yaml.CSafeLoader)["genes"]
+    if fast is not None:  # when it reads the block, it reads what yaml.load reads
+        assert fast["genes"] == expected == genes
