@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pfocr_enrich.enrichment import Settings, annotate, enrich_lists, load_library, make_universe
@@ -104,7 +105,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     for start in range(0, len(names), batch):
         part = {name: mapped[name] for name in names[start : start + batch]}
         for result in enrich_lists(library, part, job.settings, universe, annotations):
-            write_frame(out_dir / f"{result.name}.tsv", result.table)
+            write_frame(out_dir / f"{result.name}.tsv", result.columns)
             mapping = mappings[result.name]
             notes = list(result.notes)
             outside = result.n_mapped - result.n_in_universe
@@ -125,9 +126,15 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
                     "; ".join(notes),
                 )
             )
-            hits = result.table[result.table["padj"] <= job.settings.alpha]
+            hits = np.flatnonzero(result.columns["padj"] <= job.settings.alpha)
             if len(hits):
-                significant.append(hits.assign(list=result.name, library=library.name))
+                significant.append(
+                    {
+                        "list": np.full(len(hits), result.name, dtype=object),
+                        "library": np.full(len(hits), library.name, dtype=object),
+                        **{column: values[hits] for column, values in result.columns.items()},
+                    }
+                )
         if time.monotonic() - last_report >= PROGRESS_SECONDS:
             last_report = time.monotonic()
             done = min(start + batch, len(names))
@@ -139,8 +146,13 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         out_dir / UNMAPPED_FILE, sep="\t", index=False, lineterminator="\n"
     )
     significant_columns = ["list", "library", *RESULT_COLUMNS]
-    table = pd.concat(significant) if significant else pd.DataFrame(columns=significant_columns)
-    write_frame(out_dir / SIGNIFICANT_FILE, table[significant_columns])
+    write_frame(
+        out_dir / SIGNIFICANT_FILE,
+        {
+            column: np.concatenate([part[column] for part in significant]) if significant else np.zeros(0, dtype=object)
+            for column in significant_columns
+        },
+    )
     log.info("%s: %d lists in %.1f s", library.name, len(names), time.monotonic() - started)
 
 

@@ -85,8 +85,21 @@ class ListResult:
     universe_size: int
     n_tests: int
     n_significant: int
-    table: pd.DataFrame
+    # The table as one array per column, RESULT_COLUMNS in order, rows sorted by p then set_id.
+    # The workflow writes these directly; a DataFrame (`table`) costs ~3 ms a list to build.
+    columns: dict[str, np.ndarray]
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        # Text stays in object columns: pandas' inference of its string dtype is slow.
+        return pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=object, copy=False) if name in TEXT_COLUMNS else values
+                for name, values in self.columns.items()
+            },
+            copy=False,
+        )
 
 
 def detect_id_type(genes: Sequence[str]) -> str:
@@ -196,22 +209,30 @@ class _Context:
     annotations: Annotations
 
 
-def _joined_genes(names: np.ndarray, indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> list[str]:
-    """`/`-joined names of each CSR row in `rows` (rows hold at least one gene).
+def _joined_genes(names: np.ndarray, indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`/`-joined names of each CSR row in `rows` (rows hold at least one gene), as an object array.
 
-    One str.join over every token, with NUL after each row's last gene, then one split:
-    a Python-level join per row costs several times more for the ~7,000 rows of a list.
+    Rows of one gene (most rows, for lists of a few hundred genes) take the name itself. The
+    others go through one str.join over every token, with NUL after each row's last gene, then
+    one split: a Python-level join per row costs several times more for thousands of rows.
     """
+    joined = np.empty(len(rows), dtype=object)
     if not len(rows):
-        return []
+        return joined
     starts, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
-    ends = np.cumsum(lengths)
-    positions = np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
-    pieces = np.empty(2 * len(positions), dtype=object)
-    pieces[0::2] = names[indices[positions]]
-    pieces[1::2] = "/"
-    pieces[2 * ends - 1] = "\0"
-    return "".join(pieces.tolist()).split("\0")[:-1]
+    single = lengths == 1
+    joined[single] = names[indices[starts[single]]]
+    several = np.flatnonzero(~single)
+    if len(several):
+        starts, lengths = starts[several], lengths[several]
+        ends = np.cumsum(lengths)
+        positions = np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
+        pieces = np.empty(2 * len(positions), dtype=object)
+        pieces[0::2] = names[indices[positions]]
+        pieces[1::2] = "/"
+        pieces[2 * ends - 1] = "\0"
+        joined[several] = "".join(pieces.tolist()).split("\0")[:-1]
+    return joined
 
 
 def enrich_lists(
@@ -260,13 +281,10 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         )
     elif query_size == 0:
         notes.append("no gene of the list is in the universe")
-    # Sets without overlap have p = 1; they still count as tests under count_tests: all.
-    padded = np.ones(n_tests)
-    padded[: len(has)] = pvalues
-    padj = adjust_pvalues(padded, settings.correction)[: len(has)] if n_tests else np.zeros(0)
-
     order = np.lexsort((library.set_rank[context.tested_rows[has]], pvalues))  # by p, then set_id
-    has, pvalues, padj = has[order], pvalues[order], padj[order]
+    has, pvalues = has[order], pvalues[order]
+    # Sets without overlap have p = 1; they still count as tests under count_tests: all.
+    padj = adjust_pvalues(pvalues, settings.correction, n_tests=n_tests) if n_tests else np.zeros(0)
     rows = context.tested_rows[has]
     k = item.overlap[has]
     m = universe.set_sizes[rows]
@@ -303,18 +321,10 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         },
         "cluster": blank.copy(),
     }
-    # Text stays in object columns: pandas' inference of its string dtype costs ~2 ms a list.
-    table = pd.DataFrame(
-        {
-            column: pd.Series(columns[column], dtype=object, copy=False) if column in TEXT_COLUMNS else columns[column]
-            for column in RESULT_COLUMNS
-        },
-        copy=False,
-    )
     significant = np.flatnonzero(padj <= settings.alpha)  # only significant figures are grouped
     if len(significant) and settings.cluster_jaccard is not None:
         members = item.hits[has[significant]]
-        table.loc[significant, "cluster"] = cluster_members(
+        columns["cluster"][significant] = cluster_members(
             members, pvalues[significant], library.set_ids[rows[significant]], settings.cluster_jaccard
         )
     return ListResult(
@@ -324,7 +334,7 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         n_in_universe=query_size,
         universe_size=size,
         n_tests=n_tests,
-        n_significant=int((table["padj"] <= settings.alpha).sum()),
-        table=table,
+        n_significant=len(significant),
+        columns={column: columns[column] for column in RESULT_COLUMNS},
         notes=notes,
     )

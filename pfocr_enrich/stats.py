@@ -251,30 +251,57 @@ def _checked_pvalues(pvalues: ArrayLike) -> np.ndarray:
     return p
 
 
-def adjust_pvalues(pvalues: ArrayLike, method: str = "fdr_bh", *, pi0: float | None = None) -> np.ndarray:
+def _bh(p: np.ndarray, n_tests: int) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p of `p` among `n_tests` tests (the rest p = 1).
+
+    statsmodels' fdrcorrection, operation for operation (so the doubles are identical), on
+    the given p-values only: the tests not given (p = 1) lie past them in the sorted order and
+    cannot lower an adjusted p below 1, so they need not be materialised. For 27,000 sets
+    and a list overlapping 7,000 of them this is ~5x faster than padding with ones.
+    """
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] / (np.arange(1, p.size + 1) / float(n_tests))
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted[adjusted > 1] = 1
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
+
+
+def adjust_pvalues(
+    pvalues: ArrayLike, method: str = "fdr_bh", *, n_tests: int | None = None, pi0: float | None = None
+) -> np.ndarray:
     """Multiple-testing adjusted p-values, same shape as the input.
 
     `fdr_bh`, `fdr_by`, `bonferroni`, `holm` are statsmodels' multipletests, equal to R's
-    p.adjust "BH", "BY", "bonferroni", "holm". `qvalue` is Storey & Tibshirani (2003):
-    q = pi0 * BH, with pi0 from `storey_pi0` (lambda = 0.5, +1, capped at 1) unless given;
-    with pi0 = 1 the q-values are the BH values.
+    p.adjust "BH", "BY", "bonferroni", "holm" (fdr_bh by `_bh`, the same arithmetic).
+    `qvalue` is Storey & Tibshirani (2003): q = pi0 * BH, with pi0 from `storey_pi0`
+    (lambda = 0.5, +1, capped at 1) unless given; with pi0 = 1 the q-values are the BH values.
+    `n_tests`: the number of tests when `pvalues` holds only some of them (the sets a list
+    overlaps); the others count with p = 1, exactly as if they were passed.
     """
     if method not in ADJUST_METHODS:
         raise ValueError(f"unknown p-value adjustment {method!r}; choose one of {', '.join(ADJUST_METHODS)}")
     if pi0 is not None and method != "qvalue":
         raise ValueError(f"pi0 applies only to method 'qvalue', not {method!r}")
     p = _checked_pvalues(pvalues)
-    if p.size == 0:
-        return np.zeros(p.shape)
     flat = p.ravel()
-    if method == "qvalue":
-        if pi0 is None:
-            pi0 = storey_pi0(flat)
-        if not 0 < pi0 <= 1:
-            raise ValueError(f"pi0 must be in (0, 1], got {pi0}")
-        adjusted = pi0 * multipletests(flat, method="fdr_bh")[1]
+    n_tests = flat.size if n_tests is None else n_tests
+    if n_tests < flat.size:
+        raise ValueError(f"n_tests ({n_tests}) is smaller than the {flat.size} p-values given")
+    if flat.size == 0:
+        return np.zeros(p.shape)
+    if method in ("fdr_bh", "qvalue"):
+        adjusted = _bh(flat, n_tests)
+        if method == "qvalue":
+            if pi0 is None:
+                pi0 = storey_pi0(np.concatenate([flat, np.ones(n_tests - flat.size)]))
+            if not 0 < pi0 <= 1:
+                raise ValueError(f"pi0 must be in (0, 1], got {pi0}")
+            adjusted = pi0 * adjusted
     else:
-        adjusted = multipletests(flat, method=method)[1]
+        padded = np.concatenate([flat, np.ones(n_tests - flat.size)])
+        adjusted = multipletests(padded, method=method)[1][: flat.size]
     return np.asarray(adjusted, dtype=float).reshape(p.shape)
 
 

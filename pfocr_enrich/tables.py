@@ -6,10 +6,11 @@ Column names here are contracts (issues pin them): add columns, never rename.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from pfocr_enrich.text import fold_text
 
@@ -106,14 +107,16 @@ def _cell_texts(values) -> list[str]:
     ]
 
 
-def write_frame(path: Path, table) -> None:
-    """Write a DataFrame as TSV ~10x faster than DataFrame.to_csv (which formats floats slowly).
+def write_frame(path: Path, table: pd.DataFrame | Mapping[str, np.ndarray]) -> None:
+    """Write a DataFrame, or columns as {name: array}, as TSV ~10x faster than to_csv (which
+    formats floats slowly).
 
     The text is what `to_csv(sep="\\t", index=False)` writes for our tables: header, `\\n`
     endings, floats that read back to the same double.
     """
-    columns = [_cell_texts(table[name].to_numpy()) for name in table.columns]
+    arrays = table if isinstance(table, Mapping) else {name: table[name].to_numpy() for name in table.columns}
+    columns = [_cell_texts(np.asarray(values)) for values in arrays.values()]
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write("\t".join(map(str, table.columns)) + "\n")
-        if len(table):
+        handle.write("\t".join(map(str, arrays)) + "\n")
+        if columns and len(columns[0]):
             handle.write("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n")

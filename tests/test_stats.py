@@ -196,6 +196,27 @@ def test_adjustment_agrees_with_statsmodels(method: str):
     np.testing.assert_array_equal(adjust_pvalues(p, method), multipletests(p, method=method)[1])
 
 
+@pytest.mark.parametrize("method", ["fdr_bh", "fdr_by", "bonferroni", "holm", "qvalue"])
+def test_n_tests_counts_the_missing_tests_as_p_one_exactly(method: str):
+    # Only the overlapping sets' p are passed; the other tests are sets without overlap (p = 1).
+    rng = np.random.default_rng(5)
+    given = np.concatenate([rng.uniform(size=200), rng.uniform(0, 1e-6, size=20), [0.3, 0.3, 1.0]])
+    rng.shuffle(given)
+    padded = np.concatenate([given, np.ones(5000)])
+    np.testing.assert_array_equal(
+        adjust_pvalues(given, method, n_tests=len(padded)), adjust_pvalues(padded, method)[: len(given)]
+    )
+    if method != "qvalue":
+        np.testing.assert_array_equal(
+            adjust_pvalues(given, method, n_tests=len(padded)), multipletests(padded, method=method)[1][: len(given)]
+        )
+
+
+def test_n_tests_smaller_than_the_pvalues_given_is_an_error():
+    with pytest.raises(ValueError, match="n_tests"):
+        adjust_pvalues([0.1, 0.2], n_tests=1)
+
+
 def test_qvalue_with_pi0_one_equals_bh():
     p = np.random.default_rng(4).uniform(size=200)
     np.testing.assert_array_equal(adjust_pvalues(p, "qvalue", pi0=1.0), adjust_pvalues(p, "fdr_bh"))
