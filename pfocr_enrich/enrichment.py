@@ -42,6 +42,7 @@ class Library:
     """A GMT as a sparse set x gene membership matrix."""
 
     name: str  # the GMT file stem: results/enrichment/{library}/
+    # Sets in set_id order (not the file's): a stable sort by p then leaves ties in set_id order.
     set_ids: np.ndarray
     set_names: np.ndarray
     # Gene IDs as the library writes them (symbols upper-cased), in output order: Entrez IDs
@@ -54,13 +55,6 @@ class Library:
     @cached_property
     def gene_index(self) -> dict[str, int]:
         return {gene: i for i, gene in enumerate(self.genes)}
-
-    @cached_property
-    def set_rank(self) -> np.ndarray:
-        """Position of each set_id in sorted order: ties in p are broken by set_id."""
-        rank = np.empty(len(self.set_ids), dtype=np.int64)
-        rank[np.argsort(self.set_ids.astype(str), kind="stable")] = np.arange(len(self.set_ids))
-        return rank
 
 
 @dataclass(frozen=True)
@@ -115,22 +109,23 @@ def _entrez_key(gene: str) -> tuple[int, str]:
 
 def load_library(path: Path) -> Library:
     gmt = read_gmt(path)
-    all_genes = [gene for gene_set in gmt.sets for gene in gene_set.genes]
+    gmt_sets = sorted(gmt.sets, key=lambda gene_set: gene_set.name)  # names are unique (read_gmt)
+    all_genes = [gene for gene_set in gmt_sets for gene in gene_set.genes]
     id_type = detect_id_type(all_genes)
     normalise = (lambda g: g) if id_type == "entrez" else str.upper
-    members = [list(dict.fromkeys(normalise(g) for g in gene_set.genes)) for gene_set in gmt.sets]
+    members = [list(dict.fromkeys(normalise(g) for g in gene_set.genes)) for gene_set in gmt_sets]
     order_key = _entrez_key if id_type == "entrez" else str
     genes = sorted({gene for genes_of_set in members for gene in genes_of_set}, key=order_key)
     index = {gene: i for i, gene in enumerate(genes)}
     rows = [row for row, genes_of_set in enumerate(members) for _ in genes_of_set]
     cols = [index[gene] for genes_of_set in members for gene in genes_of_set]
     membership = sparse.csc_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(gmt.sets), len(index))
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(gmt_sets), len(index))
     )
     return Library(
         name=path.name.removesuffix(".gmt"),
-        set_ids=np.array([s.name for s in gmt.sets], dtype=object),
-        set_names=np.array([s.description or s.name for s in gmt.sets], dtype=object),
+        set_ids=np.array([s.name for s in gmt_sets], dtype=object),
+        set_names=np.array([s.description or s.name for s in gmt_sets], dtype=object),
         genes=np.array(genes, dtype=object),
         membership=membership,
         id_type=id_type,
@@ -167,10 +162,7 @@ class _ListOverlaps:
     n_mapped: int
     query: np.ndarray  # library gene indices of the list's genes in the universe
     hits: sparse.csr_matrix  # tested sets x query genes
-
-    @property
-    def overlap(self) -> np.ndarray:
-        return np.diff(self.hits.indptr)
+    overlap: np.ndarray  # per tested set: k, the list genes it holds
 
 
 TEXT_COLUMNS = frozenset({"set_id", "set_name", "overlap_genes", "overlap_symbols", "pmcid", "year", "link", "cluster"})
@@ -253,7 +245,8 @@ def enrich_lists(
     overlaps = []
     for name, (genes, n_input) in lists.items():
         query = np.array(sorted({index[g] for g in genes if g in index and universe.in_universe[index[g]]}), dtype=int)
-        overlaps.append(_ListOverlaps(name, n_input, len(genes), query, membership[:, query].tocsr()))
+        hits = membership[:, query].tocsr()
+        overlaps.append(_ListOverlaps(name, n_input, len(genes), query, hits, np.diff(hits.indptr)))
 
     # One p-value call for the whole batch: distinct (k, m, n) triples are computed once.
     k = [item.overlap[item.overlap > 0] for item in overlaps]
@@ -281,7 +274,7 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
         )
     elif query_size == 0:
         notes.append("no gene of the list is in the universe")
-    order = np.lexsort((library.set_rank[context.tested_rows[has]], pvalues))  # by p, then set_id
+    order = np.argsort(pvalues, kind="stable")  # by p, then set_id (rows are in set_id order)
     has, pvalues = has[order], pvalues[order]
     # Sets without overlap have p = 1; they still count as tests under count_tests: all.
     padj = adjust_pvalues(pvalues, settings.correction, n_tests=n_tests) if n_tests else np.zeros(0)
