@@ -31,7 +31,7 @@ rule plots:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=240,
+        runtime=60,
     params:
         lists=LIST_NAMES,
         plotted_lists=PLOTTED_LISTS,
