@@ -2,7 +2,7 @@
 
 Each case runs the workflow twice from fresh copies of the repository, once locally and once
 with `--executor slurm` through the SLURM profile a user would copy, and compares every file
-under results/ byte for byte.
+under results/ byte for byte. The example run also shows the profile's job groups at work.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,11 @@ RUN_TIMEOUT_S = 900
 # Bookkeeping that differs between runs by nature, not results.
 NOT_COMPARED = {"logs", "benchmarks", ".snakemake"}
 FIGID_LINE = re.compile(r"^figid: *(['\"]?)([^'\"\s]+)\1 *$", flags=re.MULTILINE)
+# Snakemake's own log: a job header per cluster job ("localrule" for local ones, indented
+# inside a group job's block), and the plugin's line for each sbatch, whose log folder is
+# named rule_<rule> or group_<group>_<rules>.
+CLUSTER_JOB = re.compile(r"^\s*(?:rule|checkpoint) \w+:$", flags=re.MULTILINE)
+SLURM_SUBMISSION = re.compile(r"has been submitted with SLURM jobid \d+ \(log: \S+/slurm_logs/(\w+)/")
 
 
 def copy_workflow(destination: Path) -> Path:
@@ -55,8 +61,8 @@ def slurm_profile(cluster, destination: Path) -> Path:
     return destination
 
 
-def snakemake(workdir: Path, *args: str) -> float:
-    """Run Snakemake in `workdir`; its wall time in seconds. Jobs find the same snakemake on PATH."""
+def snakemake(workdir: Path, *args: str) -> str:
+    """Run Snakemake in `workdir`; its log (stderr). Jobs find the same snakemake on PATH."""
     venv_bin = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
     command = [str(Path(venv_bin) / "snakemake"), *args]
@@ -77,7 +83,7 @@ def snakemake(workdir: Path, *args: str) -> float:
             f"{slurm_job_logs(workdir)}"
         )
     print(f"{elapsed:6.1f} s  {' '.join(command)}")
-    return elapsed
+    return result.stderr
 
 
 def slurm_job_logs(workdir: Path, last: int = 3) -> str:
@@ -102,13 +108,20 @@ def assert_same_results(local: Path, on_slurm: Path) -> None:
     assert not differing, f"files differ between the local and the SLURM run: {differing}"
 
 
-def run_both_ways(cluster, tmp_path: Path, *options: str) -> None:
+@dataclass(frozen=True)
+class Runs:
+    local: Path
+    on_slurm: Path
+    slurm_log: str
+
+
+def run_both_ways(cluster, tmp_path: Path, *options: str) -> Runs:
     local = copy_workflow(tmp_path / "local")
     on_slurm = copy_workflow(tmp_path / "slurm")
     profile = slurm_profile(cluster, tmp_path / "profile")
     snakemake(local, "--workflow-profile", "workflow/profiles/default", "--cores", "2", *options)
-    snakemake(on_slurm, "--workflow-profile", str(profile), *options)
-    assert_same_results(local, on_slurm)
+    slurm_log = snakemake(on_slurm, "--workflow-profile", str(profile), *options)
+    return Runs(local, on_slurm, slurm_log)
 
 
 def many_records(source: Path, destination: Path, at_least: int) -> int:
@@ -150,9 +163,25 @@ def test_a_job_runs_on_the_test_cluster(slurm_cluster):
     print(f"cluster up in {slurm_cluster.start_seconds:.1f} s: {slurm_cluster.cpus} CPUs, {slurm_cluster.mem_mb} MB")
 
 
-def test_example_gives_the_same_results_on_slurm_as_locally(slurm_cluster, tmp_path: Path):
+@pytest.fixture(scope="module")
+def example_runs(slurm_cluster, tmp_path_factory: pytest.TempPathFactory) -> Runs:
     # Two shards: fewer, larger jobs keep the run short on a 2-CPU test node.
-    run_both_ways(slurm_cluster, tmp_path, "--config", "shards=2")
+    return run_both_ways(slurm_cluster, tmp_path_factory.mktemp("example"), "--config", "shards=2")
+
+
+def test_example_gives_the_same_results_on_slurm_as_locally(example_runs: Runs):
+    assert_same_results(example_runs.local, example_runs.on_slurm)
+
+
+def test_grouped_jobs_share_slurm_jobs_that_fit_the_node(example_runs: Runs):
+    # The example has 2 enrich and 6 report jobs (2 libraries); the profile's group-components
+    # batch them. Had a group asked for more CPUs or memory than the node has, SLURM would have
+    # kept it pending and the run above would have timed out instead of finishing.
+    cluster_jobs = len(CLUSTER_JOB.findall(example_runs.slurm_log))
+    submissions = SLURM_SUBMISSION.findall(example_runs.slurm_log)
+    for group in ("group_enrich_", "group_report_"):
+        assert any(folder.startswith(group) for folder in submissions), f"no {group}* among {sorted(submissions)}"
+    assert len(submissions) < cluster_jobs, f"{len(submissions)} SLURM jobs for {cluster_jobs} cluster jobs"
 
 
 def test_sharded_larger_input_gives_the_same_results_on_slurm(slurm_cluster, tmp_path: Path):
@@ -160,4 +189,5 @@ def test_sharded_larger_input_gives_the_same_results_on_slurm(slurm_cluster, tmp
     count = many_records(EXAMPLE_RECORDS, records, at_least=300)
     assert count >= 300
     # Sharding only splits records -> gene sets; stopping there keeps the run short (the example covers the rest).
-    run_both_ways(slurm_cluster, tmp_path, "--config", f"records={records}", "shards=4", "--until", "gene_sets")
+    runs = run_both_ways(slurm_cluster, tmp_path, "--config", f"records={records}", "shards=4", "--until", "gene_sets")
+    assert_same_results(runs.local, runs.on_slurm)

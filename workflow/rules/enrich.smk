@@ -40,6 +40,9 @@ rule enrich:
         temp(directory(CHUNK_DIR)),
     log:
         "logs/enrich/{library}/{chunk}.log",
+    # Batched several to a cluster job (group-components in the SLURM profile); local runs ignore groups.
+    group:
+        "enrich"
     conda:
         "../envs/pfocr-enrich.yaml"
     threads: 1

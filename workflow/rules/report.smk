@@ -22,12 +22,16 @@ rule plots:
         pvalues_svg=library_plot("pvalues", "svg"),
     log:
         "logs/plots/{library}.log",
+    # The report's per-library jobs share a group, batched several to a cluster job
+    # (group-components in the SLURM profile); local runs ignore groups.
+    group:
+        "report"
     conda:
         "../envs/pfocr-enrich.yaml"
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=240,
+        runtime=60,
     params:
         lists=LIST_NAMES,
         plotted_lists=PLOTTED_LISTS,
@@ -51,6 +55,8 @@ rule significant_page:
         ),
     log:
         "logs/significant_page/{library}.log",
+    group:
+        "report"
     conda:
         "../envs/pfocr-enrich.yaml"
     threads: 1
@@ -74,6 +80,8 @@ rule clusterprofiler_tables:
         expand(CLUSTERPROFILER_TABLE, library="{library}", list=LIST_NAMES),
     log:
         "logs/clusterprofiler_tables/{library}.log",
+    group:
+        "report"
     conda:
         "../envs/pfocr-enrich.yaml"
     threads: 1
