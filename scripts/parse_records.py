@@ -10,7 +10,7 @@ with step_logging(snakemake.log[0]):
     files = Path(snakemake.input.inventory).read_text(encoding="utf-8").splitlines()
     shard = parse_shard(
         files,
-        Path(snakemake.input.records),
+        Path(snakemake.params.records),
         int(snakemake.wildcards.shard),
         snakemake.params.n_shards,
         snakemake.params.sources,

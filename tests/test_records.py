@@ -176,8 +176,9 @@ def test_fast_reader_gives_what_yaml_load_gives_on_real_records(shared_dir: Path
                 assert fast[key] == str(full[key])
 
 
-# The `genes:` block of PyYAML-dumped records is read by a regular expression (records.py says
-# why); these tests hold it to what the C parser gives, and check it steps aside when unsure.
+# The fast reader (records.py says how): entries checked alone by the C parser, used ones read
+# as events, PFOCR's regular `genes:` list as text. These tests hold it to the full parse and
+# check that it steps aside when unsure.
 REGULAR_GENES = (
     "genes:\n- word: GSK-3\n  symbol: GSK3\n  source: bioentities_symbol\n  hgnc_symbol: GSK3B\n  entrez: '2932'\n"
 )
@@ -187,22 +188,35 @@ def _front(genes_block: str, before: str = "figid: X\n", after: str = "chemicals
     return before + genes_block + after
 
 
-def _events_only(front: str):
-    from pfocr_enrich.records import _front_matter_events
+def _expected(front: str) -> dict:
+    """What yaml.load reads for the used keys, values as the text written (as the readers give
+    them: an empty value is "", not None)."""
+    import yaml
 
-    return _front_matter_events(front)
+    from pfocr_enrich.records import USED_KEYS
+
+    full = yaml.load(front, Loader=yaml.CSafeLoader)
+    out = {}
+    for key in USED_KEYS & set(full):
+        if key == "genes" and isinstance(full[key], list):
+            out[key] = [{k: "" if v is None else str(v) for k, v in gene.items()} for gene in full[key]]
+        else:
+            out[key] = full[key] if key == "genes" else str(full[key])
+    return out
 
 
-def test_regular_genes_block_is_read_as_text_and_equals_the_c_parser():
-    from pfocr_enrich.records import _front_matter_with_simple_genes
+def test_regular_genes_list_is_read_as_text_and_equals_the_c_parser():
+    from pfocr_enrich.records import _front_matter_by_entries, _regular_gene_mentions
 
     block = (
-        REGULAR_GENES + '- word: PI(4,5)P2 kinase\n  symbol: "PIK3CA"\n  source: hgnc_alias_symbol\n'
-        "  hgnc_symbol: NF-κB/p65\n  entrez: 5290\n- word: Chemokines,\n  symbol: ''\n  entrez: '0207'\n"
+        REGULAR_GENES + "- word: PI(4,5)P2 kinase\n  symbol: PIK3CA\n  source: hgnc_alias_symbol\n"
+        "  hgnc_symbol: NF-κB/p65\n  entrez: 5290\n- word: Chemokines,\n  symbol: ''\n  source: x\n"
+        "  hgnc_symbol: 5'-NT\n  entrez: '0207'\n"
     )
-    front = _front(block)
-    fast = _front_matter_with_simple_genes(front)
-    assert fast is not None and fast == _events_only(front)
+    assert _regular_gene_mentions(block) is not None
+    front = _front(block, before="figid: X\ncaption: 'A caption: with a colon'\nfigtitle: Title\n")
+    fast = _front_matter_by_entries(front)
+    assert fast is not None and fast == _expected(front)
     assert fast["genes"][1] == {
         "word": "PI(4,5)P2 kinase",
         "symbol": "PIK3CA",
@@ -220,53 +234,75 @@ IRREGULAR_GENES = {
     "trailing comment": REGULAR_GENES.replace("GSK-3\n", "GSK-3 # note\n"),
     "colon in value": REGULAR_GENES.replace("GSK-3\n", "GSK-3: x\n"),
     "escaped quote": REGULAR_GENES.replace("'2932'", "'29''32'"),
+    "double-quoted": REGULAR_GENES.replace("'2932'", '"2932"'),
     "double-quoted escape": REGULAR_GENES.replace("'2932'", '"29\\t32"'),
     "wrapped value": REGULAR_GENES.replace("GSK-3\n", "GSK-3\n    continued\n"),
     "trailing space": REGULAR_GENES.replace("GSK-3\n", "GSK-3 \n"),
     "two inner spaces": REGULAR_GENES.replace("GSK-3\n", "GSK  3\n"),
     "tab": REGULAR_GENES.replace("word: GSK-3", "word:\tGSK-3"),
+    "keys in another order": REGULAR_GENES.replace(
+        "  symbol: GSK3\n  source: bioentities_symbol\n", "  source: bioentities_symbol\n  symbol: GSK3\n"
+    ),
+    "a key missing": REGULAR_GENES.replace("  symbol: GSK3\n", ""),
     "indented list": REGULAR_GENES.replace("\n- ", "\n  - ").replace("\n  symbol", "\n    symbol"),
     "flow mapping": "genes:\n- {word: A, entrez: '1'}\n",
     "anchor": REGULAR_GENES.replace("GSK-3\n", "&a GSK-3\n"),
-    "boolean-looking first char": REGULAR_GENES.replace("GSK-3\n", "*alias\n"),
+    "alias": REGULAR_GENES.replace("GSK-3\n", "*alias\n"),
     "empty value": REGULAR_GENES.replace("GSK-3\n", "\n"),
+    "empty list": "genes: []\n",
 }
 
 
 @pytest.mark.parametrize("name", sorted(IRREGULAR_GENES))
-def test_irregular_genes_blocks_go_to_the_c_parser(name: str):
+def test_irregular_genes_lists_are_read_by_the_c_parser(name: str):
     import yaml
 
-    from pfocr_enrich.records import _front_matter_with_simple_genes, load_front_matter
+    from pfocr_enrich.records import _regular_gene_mentions, load_front_matter
 
+    assert _regular_gene_mentions(IRREGULAR_GENES[name]) is None
     front = _front(IRREGULAR_GENES[name])
-    assert _front_matter_with_simple_genes(front) is None
     try:
-        expected = yaml.load(front, Loader=yaml.CSafeLoader)
+        expected = _expected(front)
     except yaml.YAMLError:
         record, skips = parse(f"---\n{front}---\n")
         assert record is None and skips[0].reason == "malformed YAML"
         return
     got = load_front_matter(front)
-    assert len(got["genes"]) == len(expected["genes"])
+    if name in ("anchor", "alias"):  # left to yaml.load, which resolves them
+        assert len(got["genes"]) == len(expected["genes"])
+    else:
+        assert got == expected
 
 
 def test_genes_key_inside_a_quoted_caption_is_not_cut_out():
-    from pfocr_enrich.records import _front_matter_with_simple_genes, load_front_matter
+    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
 
     # PyYAML does not require a double-quoted scalar's lines to be indented.
     front = 'figid: X\ncaption: "starts\n' + REGULAR_GENES + 'ends"\ngenes: []\n'
-    assert _front_matter_with_simple_genes(front) is None
-    assert load_front_matter(front)["genes"] == []
+    assert _front_matter_by_entries(front) is None
+    assert load_front_matter(front) == {"figid": "X", "genes": []}
 
 
-def test_malformed_yaml_beside_a_regular_genes_block_is_reported_at_its_own_line():
-    # The error is noticed on line 10 of the file (the line after the unclosed list); with the
-    # six-line genes block cut out it would say line 5.
+def test_flow_list_running_past_column_zero_is_not_cut():
+    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
+
+    front = "figid: X\nkeywords: [a,\nfigtitle: fake]\nfigtitle: Real\n"
+    assert _front_matter_by_entries(front) is None
+    assert load_front_matter(front) == {"figid": "X", "figtitle": "Real"}
+
+
+def test_malformed_yaml_beside_a_regular_genes_list_is_reported_at_its_own_line():
+    # The error is noticed on line 10 of the file (the line after the unclosed list).
     text = "---\nfigid: X\n" + REGULAR_GENES + "caption: [unclosed\nchemicals: []\n---\n"
     record, skips = parse(text)
     assert record is None and skips[0].reason == "malformed YAML"
     assert skips[0].detail.startswith("front matter line 10:")
+
+
+def test_malformed_yaml_in_an_unused_nested_value_is_found():
+    text = "---\nfigid: X\n" + REGULAR_GENES + "schema-jsonld:\n  name: a\n   bad: indent\n---\n"
+    record, skips = parse(text)
+    assert record is None and skips[0].reason == "malformed YAML"
 
 
 def test_second_genes_key_wins_as_in_yaml_load():
@@ -277,24 +313,60 @@ def test_second_genes_key_wins_as_in_yaml_load():
 
 
 # Mostly gene-like words (which the text reader takes), some arbitrary text (which it must not
-# misread): both kinds in one list send the whole block one way or the other.
+# misread): both kinds in one list send the whole list one way or the other.
 _gene_text = st.one_of(
     st.from_regex(r"[A-Za-z0-9αβκ(][A-Za-z0-9αβκ()/+,.'-]{0,8}(?: [A-Za-z0-9]{1,3})?", fullmatch=True),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x3000), max_size=12),
 )
 _MENTION_KEYS = ["word", "symbol", "source", "hgnc_symbol", "entrez"]
-_mention = st.dictionaries(st.sampled_from(_MENTION_KEYS), _gene_text, min_size=1)
+_mention = st.one_of(
+    st.fixed_dictionaries({key: _gene_text for key in _MENTION_KEYS}),  # PFOCR's shape
+    st.dictionaries(st.sampled_from(_MENTION_KEYS), _gene_text, min_size=1),
+)
+_unused_value = st.recursive(
+    _gene_text | st.integers() | st.booleans() | st.none(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z@']{1,6}", fullmatch=True), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_mention, min_size=1, max_size=4))
-def test_text_reader_of_genes_agrees_with_yaml_load_on_any_dumped_list(genes: list[dict[str, str]]):
+@given(
+    genes=st.lists(_mention, min_size=1, max_size=4),
+    title=_gene_text,
+    unused=st.dictionaries(
+        st.sampled_from(["caption", "keywords", "schema-jsonld", "ndex", "chemicals"]), _unused_value
+    ),
+)
+def test_fast_reader_agrees_with_yaml_load_on_any_dumped_record(genes, title, unused):
     import yaml
 
-    from pfocr_enrich.records import _front_matter_with_simple_genes
+    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
 
-    front = yaml.safe_dump({"figid": "X", "genes": genes}, allow_unicode=True, sort_keys=False, width=60)
-    fast = _front_matter_with_simple_genes(front)
-    expected = yaml.load(front, Loader=yaml.CSafeLoader)["genes"]
-    if fast is not None:  # when it reads the block, it reads what yaml.load reads
-        assert fast["genes"] == expected == genes
+    record = {"figid": "X", **unused, "figtitle": title, "genes": genes}
+    front = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=60)
+    expected = _expected(front)
+    fast = _front_matter_by_entries(front)
+    if fast is not None:  # when it reads the record, it reads what yaml.load reads
+        assert fast == expected
+    assert load_front_matter(front) == expected
+
+
+def test_fast_reader_reads_most_dumped_records_itself():
+    import yaml
+
+    from pfocr_enrich.records import _front_matter_by_entries
+
+    record = {
+        "figid": "PMC1__f1",
+        "caption": "A long caption: " + "words and (more) words, 50% of them " * 6,
+        "figtitle": "EGFR signaling",
+        "year": "2005",
+        "schema-jsonld": {"@context": "https://schema.org/", "keywords": ["EGFR", "KRAS"]},
+        "genes": [{"word": "EGFR", "symbol": "EGFR", "source": "hgnc_symbol", "hgnc_symbol": "EGFR", "entrez": "1956"}],
+        "chemicals": [],
+    }
+    front = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    assert _front_matter_by_entries(front) == _expected(front)

@@ -41,10 +41,12 @@ rule list_records:
         "../../scripts/list_records.py"
 
 
+# The records folder is a parameter, not an input: Snakemake would walk its 91,000 files for
+# their times once per shard job (the inventory, whose rule takes the folder as input, already
+# ties each shard to it).
 rule parse_records:
     input:
         inventory=INVENTORY,
-        records=records_folder,
     output:
         SHARD_JSON,
     log:
@@ -56,6 +58,7 @@ rule parse_records:
         mem_mb=1000,
         runtime=60,
     params:
+        records=records_folder,
         n_shards=len(SHARDS),
         sources=lambda wildcards: gene_set_filters().sources,
     script:
