@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from statsmodels.stats.multitest import multipletests
 
 ADJUST_METHODS = ("fdr_bh", "fdr_by", "bonferroni", "holm", "qvalue")
 
@@ -300,6 +299,10 @@ def adjust_pvalues(
                 raise ValueError(f"pi0 must be in (0, 1], got {pi0}")
             adjusted = pi0 * adjusted
     else:
+        # Imported here: statsmodels pulls in scipy.stats (~2 s), which every Snakemake start
+        # would pay through the rules' imports, for methods other than the default.
+        from statsmodels.stats.multitest import multipletests
+
         padded = np.concatenate([flat, np.ones(n_tests - flat.size)])
         adjusted = multipletests(padded, method=method)[1][: flat.size]
     return np.asarray(adjusted, dtype=float).reshape(p.shape)
