@@ -41,9 +41,9 @@ rule list_records:
         "../../scripts/list_records.py"
 
 
-# The records folder is a parameter, not an input: Snakemake would walk its 91,000 files for
-# their times once per shard job (the inventory, whose rule takes the folder as input, already
-# ties each shard to it).
+# The records folder is a parameter, not an input: as an input of every shard job, Snakemake
+# spent seconds of CPU on its 91,000 files per job (measured, docs/benchmarks.md). The
+# inventory, whose rule takes the folder as input, ties each shard to it.
 rule parse_records:
     input:
         inventory=INVENTORY,
