@@ -89,12 +89,13 @@ def test_empty_na_and_non_numeric_entrez_are_listed_per_mention():
             ("A", "hgnc_symbol", "A", ""),
             ("B", "hgnc_symbol", "B", "NA"),
             ("C", "hgnc_symbol", "C", "12x"),
+            ("D", "hgnc_symbol", "D", "7²"),  # a digit to str.isdigit, not an Entrez ID
             ("TP53", "hgnc_symbol", "TP53", "7157"),
         ],
     )
     record, skips = parse(text)
     assert [m.entrez for m in record.mentions] == ["7157"]
-    assert [s.reason for s in skips] == ["non-numeric Entrez"] * 3
+    assert [s.reason for s in skips] == ["non-numeric Entrez"] * 4
     assert "'B'" in skips[1].detail
 
 
