@@ -61,10 +61,6 @@ class SymbolVotes:
         if symbol:
             self.counts[(species, entrez)][symbol] += 1
 
-    def merge(self, other: SymbolVotes) -> None:
-        for key, votes in other.counts.items():
-            self.counts[key].update(votes)
-
     def best(self) -> dict[tuple[str, str], str]:
         """Most frequent symbol; ties go to the alphabetically first (deterministic)."""
         return {key: min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, votes in self.counts.items()}
