@@ -1,11 +1,40 @@
-"""Tiny PFOCR records and tables built in tests, and where the real shared data lives."""
+"""Tiny PFOCR records and tables built in tests, where the real shared data lives, and how
+tests run the workflow."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def run_snakemake(workdir: Path, *args: str, config: dict | None = None) -> subprocess.CompletedProcess:
+    """The workflow in `workdir` on 2 cores: config.yaml, overridden by `config` (written to
+    workdir/override.yaml) or, without it, by an override.yaml an earlier run left there."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    override = workdir / "override.yaml"
+    if config:
+        override.write_text(yaml.safe_dump(config))
+    configs = [str(REPO / "config.yaml"), *([str(override)] if override.exists() else [])]
+    command = [
+        *SNAKEMAKE,
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        *args,
+        "--configfile",
+        *configs,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 def old_record(figid: str, genes: list[tuple[str, str, str, str]], title: str = "A pathway", **extra: str) -> str:

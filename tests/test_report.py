@@ -8,13 +8,11 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from builders import REPO, hgnc, old_record
+from builders import hgnc, old_record
+from builders import run_snakemake as snakemake
 from test_plots import assert_valid_png, assert_valid_svg
 
 EVIL_TITLE = "<script>alert(1)</script>"
@@ -31,25 +29,6 @@ FILLER = {
 }
 
 
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-        "--configfile",
-        str(REPO / "config.yaml"),
-        str(workdir / "override.yaml"),
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("report")
@@ -64,8 +43,7 @@ def run_dir(tmp_path_factory) -> Path:
     (lists / "wnt.txt").write_text("89780\n1499\n324\n")
     workdir = root / "run"
     workdir.mkdir()
-    (workdir / "override.yaml").write_text(yaml.safe_dump({"records": str(records), "lists": str(lists), "shards": 1}))
-    done = snakemake(workdir)
+    done = snakemake(workdir, config={"records": str(records), "lists": str(lists), "shards": 1})
     assert done.returncode == 0, done.stderr[-3000:]
     return workdir
 

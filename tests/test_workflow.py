@@ -5,16 +5,15 @@ from __future__ import annotations
 import functools
 import http.server
 import subprocess
-import sys
 import tarfile
 import threading
 from pathlib import Path
 
 import pytest
 import yaml
-from builders import REPO, genes_tsv, hgnc, old_record
+from builders import REPO, SNAKEMAKE, genes_tsv, hgnc, old_record
+from builders import run_snakemake as snakemake
 
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 HUMAN_SETS = {
     "EX_IL6": [("IL6", "3569"), ("JAK1", "3716"), ("JAK2", "3717"), ("STAT3", "6774"), ("IL6R", "3570")],
     "EX_TNF": [("TNF", "7124"), ("TNFRSF1A", "7132"), ("TRADD", "8717"), ("RELA", "5970"), ("NFKB1", "4790")],
@@ -44,28 +43,6 @@ def make_lists(folder: Path) -> Path:
     (folder / "inflammation.txt").write_text("# cytokines\ngene\nIL6\njak1\nJAK2\nSTAT3\nTNF\nNOTAGENE\n1-Mar\n")
     (folder / "wnt.txt").write_text("89780\n1499\n324\n8312\n")
     return folder
-
-
-def snakemake(workdir: Path, *args: str, config: dict | None = None) -> subprocess.CompletedProcess:
-    workdir.mkdir(parents=True, exist_ok=True)
-    configs = [str(REPO / "config.yaml")]
-    if config:
-        override = workdir / "override.yaml"
-        override.write_text(yaml.safe_dump(config))
-        configs.append(str(override))
-    command = [
-        *SNAKEMAKE,
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-        *args,
-        "--configfile",
-        *configs,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
