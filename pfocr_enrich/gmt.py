@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError, read_user_text
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.text import fold_text
+from pfocr_enrich.user_text import read_user_text
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from pfocr_enrich.interop import clusterprofiler_table
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.report.interop import clusterprofiler_table
 
 with step_logging(snakemake.log[0]):
     summary = pd.read_csv(snakemake.input.summary, sep="\t", dtype={"list": str}, keep_default_na=False)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pfocr_enrich.batch import merge_run
+from pfocr_enrich.enrich.batch import merge_run
 from pfocr_enrich.logs import step_logging
 
 with step_logging(snakemake.log[0]) as log:

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from pfocr_enrich.catalog import merge_shards
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.records.catalog import merge_shards
 
 with step_logging(snakemake.log[0]) as log:
     outputs = {name: Path(path) for name, path in snakemake.output.items()}

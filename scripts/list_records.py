@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.record_files import list_record_files
+from pfocr_enrich.records.files import list_record_files
 
 with step_logging(snakemake.log[0]) as log:
     files = list_record_files(Path(snakemake.input[0]))

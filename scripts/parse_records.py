@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from pfocr_enrich.catalog import parse_shard
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.records.catalog import parse_shard
 
 with step_logging(snakemake.log[0]):
     files = Path(snakemake.input.inventory).read_text(encoding="utf-8").splitlines()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.plots import LibraryPlots, PlotSettings, render_library
+from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, render_library
 
 with step_logging(snakemake.log[0]):
     out, params, names = snakemake.output, snakemake.params, snakemake.params.lists

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.provenance import build_provenance, provenance_rows
-from pfocr_enrich.report_pages import provenance_page
+from pfocr_enrich.report.pages import provenance_page
+from pfocr_enrich.report.provenance import build_provenance, provenance_rows
 
 with step_logging(snakemake.log[0]):
     inputs = {role: [Path(p) for p in snakemake.input[role]] for role in snakemake.input.keys()}

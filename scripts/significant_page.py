@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.report_pages import significant_page, significant_rows
+from pfocr_enrich.report.pages import significant_page, significant_rows
 
 with step_logging(snakemake.log[0]):
     params = snakemake.params

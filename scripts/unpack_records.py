@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.record_files import unpack_archive
+from pfocr_enrich.records.files import unpack_archive
 
 with step_logging(snakemake.log[0]) as log:
     unpack_archive(Path(snakemake.input[0]), Path(snakemake.output[0]))

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from pfocr_enrich.catalog import write_species_gmts
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.records.catalog import write_species_gmts
 
 with step_logging(snakemake.log[0]) as log:
     outputs = {id_type: Path(snakemake.output[id_type]) for id_type in ("entrez", "symbol")}

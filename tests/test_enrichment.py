@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.stats import hypergeom
 from statsmodels.stats.multitest import multipletests
 
-from pfocr_enrich.enrichment import Settings, detect_id_type, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrich.engine import Settings, detect_id_type, enrich_lists, load_library, make_universe
 from pfocr_enrich.gmt import write_gmt
 
 GENES = [str(g) for g in range(1, 11)]  # a 10-gene universe

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from builders import SHARED
 
+from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.genelists import GeneList, read_gene_lists
 
 
 def write(path: Path, text: str) -> Path:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from builders import hgnc, old_record
 
-from pfocr_enrich.genesets import GeneSetFilters, build_gene_sets, figure_genes
-from pfocr_enrich.records import parse_record, read_record
+from pfocr_enrich.records.genesets import GeneSetFilters, build_gene_sets, figure_genes
+from pfocr_enrich.records.reader import parse_record, read_record
 
 HGNC3 = GeneSetFilters(sources=frozenset({"hgnc_symbol"}), min_genes=3)
 

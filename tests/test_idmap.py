@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pfocr_enrich.enrich.idmap import IdMapper, excel_date_hint, load_id_map
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.idmap import IdMapper, excel_date_hint, load_id_map
 
 HUMAN = "Homo sapiens"
 # (symbol, entrez, kind, species): the shape of the workflow's id_map.tsv

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pfocr_enrich.enrich.stats import adjust_pvalues
 from pfocr_enrich.gmt import read_gmt, write_gmt
-from pfocr_enrich.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
-from pfocr_enrich.stats import adjust_pvalues
+from pfocr_enrich.report.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
 
 
 def result_table() -> pd.DataFrame:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.image import imread
 
-from pfocr_enrich.plots import LibraryPlots, PlotSettings, cluster_rows, figure_label, render_library
-from pfocr_enrich.redundancy import figure_clusters
+from pfocr_enrich.enrich.redundancy import figure_clusters
+from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, cluster_rows, figure_label, render_library
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.record_files import list_record_files, unpack_archive
+from pfocr_enrich.records.files import list_record_files, unpack_archive
 
 
 def test_folder_is_searched_recursively_and_sorted(tmp_path: Path):

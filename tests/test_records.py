@@ -7,7 +7,7 @@ from builders import genes_tsv, hgnc, old_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pfocr_enrich.records import parse_record, read_record, split_front_matter
+from pfocr_enrich.records.reader import parse_record, read_record, split_front_matter
 
 
 def parse(text: str | bytes, name: str = "r.md"):
@@ -164,7 +164,7 @@ def test_unsafe_yaml_tags_are_refused_not_run():
 def test_fast_reader_gives_what_yaml_load_gives_on_real_records(shared_dir: Path):
     import yaml
 
-    from pfocr_enrich.records import USED_KEYS, load_front_matter
+    from pfocr_enrich.records.reader import USED_KEYS, load_front_matter
 
     for path in sorted((shared_dir / "pfocr" / "records").rglob("*.md")):
         front = split_front_matter(path.read_text(encoding="utf-8"))
@@ -177,7 +177,7 @@ def test_fast_reader_gives_what_yaml_load_gives_on_real_records(shared_dir: Path
                 assert fast[key] == str(full[key])
 
 
-# The fast reader (records.py says how): entries checked alone by the C parser, used ones read
+# The fast reader (records/reader.py says how): entries checked alone by the C parser, used ones read
 # as events, PFOCR's regular `genes:` list as text. These tests hold it to the full parse and
 # check that it steps aside when unsure.
 REGULAR_GENES = (
@@ -194,7 +194,7 @@ def _expected(front: str) -> dict:
     them: an empty value is "", not None)."""
     import yaml
 
-    from pfocr_enrich.records import USED_KEYS
+    from pfocr_enrich.records.reader import USED_KEYS
 
     full = yaml.load(front, Loader=yaml.CSafeLoader)
     out = {}
@@ -207,7 +207,7 @@ def _expected(front: str) -> dict:
 
 
 def test_regular_genes_list_is_read_as_text_and_equals_the_c_parser():
-    from pfocr_enrich.records import _front_matter_by_entries, _regular_gene_mentions
+    from pfocr_enrich.records.reader import _front_matter_by_entries, _regular_gene_mentions
 
     block = (
         REGULAR_GENES + "- word: PI(4,5)P2 kinase\n  symbol: PIK3CA\n  source: hgnc_alias_symbol\n"
@@ -258,7 +258,7 @@ IRREGULAR_GENES = {
 def test_irregular_genes_lists_are_read_by_the_c_parser(name: str):
     import yaml
 
-    from pfocr_enrich.records import _regular_gene_mentions, load_front_matter
+    from pfocr_enrich.records.reader import _regular_gene_mentions, load_front_matter
 
     assert _regular_gene_mentions(IRREGULAR_GENES[name]) is None
     front = _front(IRREGULAR_GENES[name])
@@ -276,7 +276,7 @@ def test_irregular_genes_lists_are_read_by_the_c_parser(name: str):
 
 
 def test_genes_key_inside_a_quoted_caption_is_not_cut_out():
-    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
+    from pfocr_enrich.records.reader import _front_matter_by_entries, load_front_matter
 
     # PyYAML does not require a double-quoted scalar's lines to be indented.
     front = 'figid: X\ncaption: "starts\n' + REGULAR_GENES + 'ends"\ngenes: []\n'
@@ -285,7 +285,7 @@ def test_genes_key_inside_a_quoted_caption_is_not_cut_out():
 
 
 def test_flow_list_running_past_column_zero_is_not_cut():
-    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
+    from pfocr_enrich.records.reader import _front_matter_by_entries, load_front_matter
 
     front = "figid: X\nkeywords: [a,\nfigtitle: fake]\nfigtitle: Real\n"
     assert _front_matter_by_entries(front) is None
@@ -307,7 +307,7 @@ def test_malformed_yaml_in_an_unused_nested_value_is_found():
 
 
 def test_second_genes_key_wins_as_in_yaml_load():
-    from pfocr_enrich.records import load_front_matter
+    from pfocr_enrich.records.reader import load_front_matter
 
     front = _front(REGULAR_GENES, after="genes:\n- word: B\n  entrez: '2'\n")
     assert load_front_matter(front)["genes"] == [{"word": "B", "entrez": "2"}]
@@ -344,7 +344,7 @@ _unused_value = st.recursive(
 def test_fast_reader_agrees_with_yaml_load_on_any_dumped_record(genes, title, unused):
     import yaml
 
-    from pfocr_enrich.records import _front_matter_by_entries, load_front_matter
+    from pfocr_enrich.records.reader import _front_matter_by_entries, load_front_matter
 
     record = {"figid": "X", **unused, "figtitle": title, "genes": genes}
     front = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=60)
@@ -358,7 +358,7 @@ def test_fast_reader_agrees_with_yaml_load_on_any_dumped_record(genes, title, un
 def test_fast_reader_reads_most_dumped_records_itself():
     import yaml
 
-    from pfocr_enrich.records import _front_matter_by_entries
+    from pfocr_enrich.records.reader import _front_matter_by_entries
 
     record = {
         "figid": "PMC1__f1",

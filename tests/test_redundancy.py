@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pfocr_enrich.redundancy import cluster_figures, figure_clusters
+from pfocr_enrich.enrich.redundancy import cluster_figures, figure_clusters
 
 
 def test_chain_of_similar_figures_is_one_cluster_even_when_its_ends_differ():
@@ -87,7 +87,7 @@ def test_cluster_column_covers_significant_rows_only():
 def test_sparse_members_give_the_same_clusters_as_gene_names():
     from scipy import sparse
 
-    from pfocr_enrich.redundancy import cluster_members
+    from pfocr_enrich.enrich.redundancy import cluster_members
 
     rng = np.random.default_rng(3)
     dense = rng.random((60, 12)) < 0.25

@@ -5,11 +5,12 @@ from urllib.parse import urlparse
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from pfocr_enrich.enrichment import Settings
+from pfocr_enrich.enrich.engine import Settings
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.genelists import read_gene_lists
-from pfocr_enrich.genesets import GeneSetFilters, species_token
-from pfocr_enrich.record_files import is_archive
+from pfocr_enrich.enrich.genelists import read_gene_lists
+from pfocr_enrich.records.genesets import GeneSetFilters
+from pfocr_enrich.species import species_token
+from pfocr_enrich.records.files import is_archive
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -150,8 +151,6 @@ def gmt_files(id_types=("entrez", "symbol")) -> list[str]:
 
     gene_sets = checkpoints.gene_sets.get().output.gene_sets
     species = json.loads(Path(gene_sets).read_text(encoding="utf-8"))["species"]
-    from pfocr_enrich.genesets import species_token
-
     return expand(
         GMT_FILE,
         species=[species_token(s) for s in species],

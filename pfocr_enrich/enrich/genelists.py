@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError, read_user_text
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.gmt import read_gmt
+from pfocr_enrich.user_text import read_user_text
 
 LIST_SUFFIXES = (".txt", ".tsv", ".csv", ".gmt")
 # First line of a .txt list that is a column title, not a gene.

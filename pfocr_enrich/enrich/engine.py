@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pfocr_enrich.gmt import read_gmt
-from pfocr_enrich.redundancy import cluster_members
-from pfocr_enrich.stats import (
+from pfocr_enrich.enrich.redundancy import cluster_members
+from pfocr_enrich.enrich.stats import (
     adjust_pvalues,
     bg_ratio,
     combined_score,
@@ -34,6 +33,7 @@ from pfocr_enrich.stats import (
     hypergeom_pvalues,
     odds_ratio,
 )
+from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pfocr_enrich.stats import adjust_pvalues
+from pfocr_enrich.enrich.stats import adjust_pvalues
 
 CLUSTERPROFILER_COLUMNS = (
     "ID",

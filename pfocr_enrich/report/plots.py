@@ -1,6 +1,6 @@
 """Plots of enrichment results: per list (dot, bar), per library (heat map, set sizes, p-values).
 
-Every figure row is a cluster of redundant figures (redundancy.py) shown by its representative,
+Every figure row is a cluster of redundant figures (enrich/redundancy.py) shown by its representative,
 so twenty rows are twenty different answers. Colours are colour-blind safe: viridis for
 -log10 padj, Okabe-Ito blue for bars and vermillion for the significance line. Record text is
 drawn as plain text (no mathtext: a `$` in a title is a dollar sign). Files are reproducible:
@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 from scipy.cluster.hierarchy import leaves_list, linkage
 
-from pfocr_enrich.redundancy import table_clusters
+from pfocr_enrich.enrich.redundancy import table_clusters
 
 log = logging.getLogger(__name__)
 

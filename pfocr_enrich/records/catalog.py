@@ -18,18 +18,18 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from pfocr_enrich.genesets import (
+from pfocr_enrich.gmt import write_gmt
+from pfocr_enrich.records.genesets import (
     FigureGenes,
     GeneSet,
     GeneSetFilters,
     SymbolVotes,
     build_gene_sets,
     figure_genes,
-    species_token,
     symbol_table_rows,
 )
-from pfocr_enrich.gmt import write_gmt
-from pfocr_enrich.records import Skip, read_record
+from pfocr_enrich.records.reader import Skip, read_record
+from pfocr_enrich.species import species_token
 from pfocr_enrich.tables import FIGURES_COLUMNS, ID_MAP_COLUMNS, SKIPPED_COLUMNS, write_tsv
 
 log = logging.getLogger(__name__)

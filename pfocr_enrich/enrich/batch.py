@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pfocr_enrich.enrichment import Settings, annotate, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrich.engine import Settings, annotate, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
+from pfocr_enrich.enrich.idmap import load_id_map
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.genelists import GeneList, read_gene_lists
-from pfocr_enrich.idmap import load_id_map
 from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS, write_frame
 
 log = logging.getLogger(__name__)

@@ -7,12 +7,11 @@ PFOCR's own "hgnc3" rule, which reproduces the official human library.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pfocr_enrich.records import WORD_KIND, FigureRecord, Skip
+from pfocr_enrich.records.reader import WORD_KIND, FigureRecord, Skip
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,6 @@ class SymbolVotes:
 
 def entrez_sort_key(entrez: str) -> int:
     return int(entrez)
-
-
-def species_token(species: str) -> str:
-    """'Homo sapiens' -> 'Homo_sapiens', safe in a file name whatever the record says."""
-    return re.sub(r"[^A-Za-z0-9]+", "_", species).strip("_") or "unknown_species"
 
 
 def figure_genes(record: FigureRecord, index: int, sources: frozenset[str] | None) -> FigureGenes:

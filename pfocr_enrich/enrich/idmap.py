@@ -30,8 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError, read_user_text
-from pfocr_enrich.genesets import species_token
+from pfocr_enrich.errors import InputError
+from pfocr_enrich.species import species_token
+from pfocr_enrich.user_text import read_user_text
 
 ENTREZ_TOKEN = re.compile(r"[0-9]+")
 ID_TYPES = ("entrez", "symbol")
