@@ -20,3 +20,19 @@ rule all:
     default_target: True
     input:
         all_outputs,
+
+
+# Stage targets: `snakemake gmt`, `snakemake enrich`, `snakemake report`.
+rule gmt:
+    input:
+        gmt_outputs,
+
+
+rule enrich:
+    input:
+        enrich_outputs,
+
+
+rule report:
+    input:
+        report_outputs,

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from pfocr_enrich.enrich.batch import merge_run
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.stale import stale_library_outputs
 
 with step_logging(snakemake.log[0]) as log:
-    inputs = snakemake.input
+    inputs, params = snakemake.input, snakemake.params
     outputs = {name: Path(path) for name, path in snakemake.output.items()}
     log.info(
         merge_run(
@@ -16,3 +17,10 @@ with step_logging(snakemake.log[0]) as log:
             outputs,
         )
     )
+    if stale := stale_library_outputs(params.library_folders, params.libraries):
+        log.warning(
+            "%d result folder(s)/page(s) are left from an earlier run, for libraries this run does not have "
+            "(not in summary.tsv); delete them if you no longer need them: %s",
+            len(stale),
+            " ".join(map(str, stale)),
+        )

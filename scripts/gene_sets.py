@@ -2,10 +2,13 @@
 
 from pathlib import Path
 
+from pfocr_enrich.config import read_settings
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.records.catalog import merge_shards
+from pfocr_enrich.records.genesets import filters_from_config
 
 with step_logging(snakemake.log[0]) as log:
     outputs = {name: Path(path) for name, path in snakemake.output.items()}
-    summary = merge_shards([Path(p) for p in snakemake.input], snakemake.params.filters, outputs)
+    filters = filters_from_config(read_settings(snakemake.input.settings)["gmt"])
+    summary = merge_shards([Path(p) for p in snakemake.input.shards], filters, outputs)
     log.info(summary)

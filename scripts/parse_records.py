@@ -3,8 +3,10 @@
 import json
 from pathlib import Path
 
+from pfocr_enrich.config import read_settings
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.records.catalog import parse_shard
+from pfocr_enrich.records.genesets import sources_from_config
 
 with step_logging(snakemake.log[0]):
     files = Path(snakemake.input.inventory).read_text(encoding="utf-8").splitlines()
@@ -13,6 +15,6 @@ with step_logging(snakemake.log[0]):
         Path(snakemake.params.records),
         int(snakemake.wildcards.shard),
         snakemake.params.n_shards,
-        snakemake.params.sources,
+        sources_from_config(read_settings(snakemake.input.settings)["sources"]),
     )
     Path(snakemake.output[0]).write_text(json.dumps(shard), encoding="utf-8")

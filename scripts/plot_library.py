@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
+from pfocr_enrich.config import read_settings
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, render_library
+from pfocr_enrich.stale import describe_removed, remove_stale_files
 
-with step_logging(snakemake.log[0]):
-    out, params, names = snakemake.output, snakemake.params, snakemake.params.lists
-    plotted = params.plotted_lists
-    report = {key: value for key, value in params.report.items() if key != "max_list_plots"}
-    settings = PlotSettings(alpha=params.alpha, **report)
+with step_logging(snakemake.log[0]) as log:
+    out = snakemake.output
+    settings = read_settings(snakemake.input.settings)
+    names, plotted = settings["lists"], settings["plotted_lists"]
     plots = LibraryPlots(
         **{
             kind: dict(zip(plotted, map(Path, out[kind]), strict=True))
@@ -26,6 +27,9 @@ with step_logging(snakemake.log[0]):
         gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(library).sets],
         tables=dict(zip(names, map(Path, snakemake.input.tables), strict=True)),
         out=plots,
-        settings=settings,
-        size_range=tuple(params.size_range),
+        settings=PlotSettings(alpha=settings["alpha"], **settings["report"]),
+        size_range=tuple(settings["size_range"]),
     )
+    stale = remove_stale_files(Path(out.heatmap_png).parent, ["*.png", "*.svg"], out)
+    if message := describe_removed(stale, "plots"):
+        log.warning("%s: %s", snakemake.wildcards.library, message)

@@ -4,21 +4,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from pfocr_enrich.config import read_settings
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.pages import significant_page, significant_rows
 
 with step_logging(snakemake.log[0]):
-    params = snakemake.params
+    settings = read_settings(snakemake.input.settings)
+    alpha, cluster_jaccard, max_rows = settings["alpha"], settings["cluster_jaccard"], settings["max_rows"]
     parts = [
         significant_rows(
             name,
             pd.read_csv(path, sep="\t", dtype={"set_id": str, "set_name": str}, keep_default_na=False),
-            params.alpha,
-            params.cluster_jaccard,
-            params.max_rows,
+            alpha,
+            cluster_jaccard,
+            max_rows,
         )
-        for name, path in zip(params.lists, snakemake.input.tables, strict=True)
+        for name, path in zip(settings["lists"], snakemake.input.tables, strict=True)
     ]
     rows = pd.concat(parts, ignore_index=True)
-    page = significant_page(snakemake.wildcards.library, rows, params.alpha, params.cluster_jaccard, params.max_rows)
+    page = significant_page(snakemake.wildcards.library, rows, alpha, cluster_jaccard, max_rows)
     Path(snakemake.output[0]).write_text(page, encoding="utf-8")

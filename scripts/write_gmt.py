@@ -1,4 +1,4 @@
-"""Rule gmt: one species' GMT files, in Entrez IDs and in official symbols."""
+"""Rule gmt_species: one species' GMT files, in Entrez IDs and in official symbols."""
 
 from pathlib import Path
 

@@ -14,7 +14,7 @@ Every tested set counts in the multiple-testing correction, overlapping or not
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -66,6 +66,14 @@ class Settings:
     alpha: float = 0.05
     # Redundancy rule for the `cluster` column (report.cluster_jaccard); None: no clustering.
     cluster_jaccard: float | None = 0.5
+
+    @classmethod
+    def from_config(cls, enrichment: Mapping, report: Mapping) -> Settings:
+        """The settings a config's `enrichment:` and `report:` sections ask for."""
+        return cls(
+            **{key: enrichment[key] for key in ("min_set_size", "max_set_size", "correction", "count_tests", "alpha")},
+            cluster_jaccard=report["cluster_jaccard"],
+        )
 
 
 @dataclass

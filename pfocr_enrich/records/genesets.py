@@ -8,7 +8,7 @@ PFOCR's own "hgnc3" rule, which reproduces the official human library.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pfocr_enrich.records.reader import WORD_KIND, FigureRecord, Skip
@@ -22,6 +22,24 @@ class GeneSetFilters:
     organisms: frozenset[str] | None = None  # None: every species
     years: tuple[int | None, int | None] | None = None  # inclusive, either end open
     collapse_duplicates: bool = False
+
+
+def sources_from_config(sources: str | list[str]) -> frozenset[str] | None:
+    """`gmt.sources` as the filter reads it: None for "all"."""
+    return None if sources == "all" else frozenset(sources)
+
+
+def filters_from_config(gmt: Mapping) -> GeneSetFilters:
+    """The filters a config's `gmt:` section asks for (README, "Configuration")."""
+    years = gmt["years"]
+    return GeneSetFilters(
+        sources=sources_from_config(gmt["sources"]),
+        min_genes=gmt["min_genes"],
+        max_genes=gmt["max_genes"],
+        organisms=None if gmt["organisms"] == "all" else frozenset(gmt["organisms"]),
+        years=None if years is None else (years.get("from"), years.get("to")),
+        collapse_duplicates=gmt["collapse_duplicates"],
+    )
 
 
 @dataclass(frozen=True)

@@ -1,48 +1,148 @@
-# The only Snakemake file with logic: config checks, output paths, input functions.
+# The only Snakemake file with logic: config checks, settings files, output paths, input functions.
+import sys
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
+import yaml
 
-from pfocr_enrich.enrich.engine import Settings
-from pfocr_enrich.errors import InputError
+from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
 from pfocr_enrich.enrich.genelists import read_gene_lists
-from pfocr_enrich.records.genesets import GeneSetFilters
-from pfocr_enrich.species import species_token
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
+from pfocr_enrich.species import species_token
 
-validate(config, schema="../schemas/config.schema.yaml")
 
-RECORDS = Path(config["records"])
-if not RECORDS.exists():
-    raise WorkflowError(
-        f"config 'records': {RECORDS} does not exist. Set it to a folder or .tar.gz/.zip "
-        "of PFOCR records (config.yaml, or --config records=PATH)."
+def stop(message: str):
+    """End the run with the message alone: a raised error would add a traceback line."""
+    print(f"Error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+# --config values arrive as text or numbers whatever the key: read them as the schema's types.
+SCHEMA = yaml.safe_load(
+    (Path(workflow.current_basedir) / "../schemas/config.schema.yaml").read_text()
+)
+config.update(coerce_to_schema(config, SCHEMA))
+if problems := config_problems(config, SCHEMA):
+    stop(
+        "\n".join(problems)
+        + "\nFix config.yaml or the --config value (README, 'Configuration')."
     )
-_years = config["gmt"]["years"] or {}
-if None not in (_years.get("from"), _years.get("to")) and _years["from"] > _years["to"]:
-    raise WorkflowError(
-        f"config 'gmt.years': from {_years['from']} is after to {_years['to']}."
-    )
-SHARDS = list(range(config["shards"]))
+
+GMT_CONFIG = config["gmt"]
 ENRICHMENT = config["enrichment"]
+REPORT = config["report"]
+for section, low, high in [
+    ("enrichment", "min_set_size", "max_set_size"),
+    ("gmt", "min_genes", "max_genes"),
+]:
+    if (config[section][high] or float("inf")) < config[section][low]:
+        stop(
+            f"config '{section}.{low}' ({config[section][low]}) is above '{section}.{high}' "
+            f"({config[section][high]}): no set could pass. Lower {low} or raise {high}."
+        )
+_years = GMT_CONFIG["years"] or {}
+if None not in (_years.get("from"), _years.get("to")) and _years["from"] > _years["to"]:
+    stop(f"config 'gmt.years': from {_years['from']} is after to {_years['to']}.")
 
 
 def existing_path(key: str, value: str) -> str:
     if not Path(value).exists():
-        raise WorkflowError(
-            f"config '{key}': {value} does not exist. Fix the path in config.yaml."
-        )
+        stop(f"config '{key}': {value} does not exist. Fix the path in config.yaml.")
     return value
 
 
-try:
-    LIST_NAMES = [
-        g.name for g in read_gene_lists(Path(existing_path("lists", config["lists"])))
-    ]
-except InputError as err:
-    raise WorkflowError(str(err)) from None
+# Every output path of the workflow is named here and nowhere else.
+SETTINGS_DIR = "results/settings"
+GMT_DIR = "results/gmt"
+WORK_DIR = f"{GMT_DIR}/work"
+UNPACKED_RECORDS = f"{WORK_DIR}/unpacked_records"
+INVENTORY = f"{WORK_DIR}/inventory.txt"
+SHARD_JSON = f"{WORK_DIR}/shards/{{shard}}.json"
+GENE_SETS_JSON = f"{WORK_DIR}/gene_sets.json"
+FIGURES_TSV = f"{GMT_DIR}/figures.tsv"
+SKIPPED_TSV = f"{GMT_DIR}/skipped.tsv"
+ID_MAP_TSV = f"{GMT_DIR}/id_map.tsv"
+GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
+BUILT_PREFIX = f"pfocr_{config['release']}_"
+DOWNLOADS = "resources/libraries"
+ENRICH_DIR = "results/enrichment"
+CHUNK_DIR = f"{ENRICH_DIR}/{{library}}/chunks/{{chunk}}"
+LIST_TABLE = f"{ENRICH_DIR}/{{library}}/{{list}}.tsv"
+LIBRARY_MERGED = f"{ENRICH_DIR}/{{library}}/_merged/{{table}}.tsv"
+SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
+SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
+UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
+PLOT_DIR = "results/plots/{library}"
+LIST_PLOT = f"{PLOT_DIR}/{{list}}.{{plot}}.{{ext}}"
+LIBRARY_PLOT = f"{PLOT_DIR}/{{plot}}.{{ext}}"
+CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}/{list}.tsv"
+SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
+PROVENANCE_JSON = "results/provenance.json"
+PROVENANCE_PAGE = "results/report/provenance.html"
+# Folders holding one file or folder per library: what a run finds there for a library it no
+# longer has is left from an earlier run, and the run says so.
+LIBRARY_FOLDERS = (
+    ENRICH_DIR,
+    "results/plots",
+    "results/interop/clusterprofiler",
+    "results/report/significant",
+)
+
+
+def parse_libraries(entries) -> tuple[bool, dict[str, str], dict[str, str]]:
+    """'built' or not, library name -> GMT path, and name -> URL for downloads."""
+    use_built, paths, urls = False, {}, {}
+    for entry in ["built"] if entries == "built" else entries:
+        if entry == "built":
+            use_built = True
+            continue
+        is_url = entry.startswith(("http://", "https://"))
+        filename = PurePosixPath(urlparse(entry).path if is_url else entry).name
+        name = filename.removesuffix(".gmt").removesuffix(".txt")
+        if not name or not all(c.isalnum() or c in "_.+-" for c in name):
+            stop(
+                f"enrichment.libraries: cannot name a library after {entry!r}; "
+                "use a file name of letters, digits and _ . + -"
+            )
+        if name in paths:
+            stop(
+                f"enrichment.libraries: two libraries are named {name!r} ({paths[name]}, {entry}); "
+                "library names are file stems and must be unique: rename one."
+            )
+        if is_url:
+            urls[name] = entry
+            paths[name] = f"{DOWNLOADS}/{filename}"
+        else:
+            paths[name] = existing_path("enrichment.libraries", entry)
+    return use_built, paths, urls
+
+
+USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS = parse_libraries(ENRICHMENT["libraries"])
+RECORDS = None if config["records"] is None else Path(config["records"])
+if RECORDS is None and USE_BUILT:
+    stop(
+        "config 'records' is null, but 'enrichment.libraries' uses 'built' (the GMTs built from "
+        "records). Set records to a folder or archive of PFOCR records, or list GMT files under "
+        "enrichment.libraries."
+    )
+if RECORDS is not None and not RECORDS.exists():
+    stop(
+        f"config 'records': {RECORDS} does not exist. Set it to a folder or .tar.gz/.zip "
+        "of PFOCR records (config.yaml, or --config records=PATH), or to null."
+    )
+SHARDS = list(range(config["shards"]))
+
+if config["lists"] is None:
+    LIST_NAMES = []
+else:
+    try:
+        LIST_NAMES = [
+            g.name
+            for g in read_gene_lists(Path(existing_path("lists", config["lists"])))
+        ]
+    except InputError as err:
+        stop(str(err))
 LIST_CHUNKS = [
     LIST_NAMES[start : start + ENRICHMENT["lists_per_job"]]
     for start in range(0, len(LIST_NAMES), ENRICHMENT["lists_per_job"])
@@ -64,59 +164,69 @@ BACKGROUND = (
     if ENRICHMENT["universe"] == "annotated"
     else existing_path("enrichment.universe", ENRICHMENT["universe"])
 )
+# Per-list dot and bar plots cost ~1 s a list and library: drawn only for small batches.
+PLOTTED_LISTS = LIST_NAMES if len(LIST_NAMES) <= REPORT["max_list_plots"] else []
+SIGNIFICANT_PAGE_ROWS = 5000
 
 
-def parse_libraries(entries) -> tuple[bool, dict[str, str], dict[str, str]]:
-    """'built' or not, library name -> GMT path, and name -> URL for downloads."""
-    use_built, paths, urls = False, {}, {}
-    for entry in ["built"] if entries == "built" else entries:
-        if entry == "built":
-            use_built = True
-            continue
-        is_url = entry.startswith(("http://", "https://"))
-        filename = PurePosixPath(urlparse(entry).path if is_url else entry).name
-        name = filename.removesuffix(".gmt").removesuffix(".txt")
-        if not name or not all(c.isalnum() or c in "_.+-" for c in name):
-            raise WorkflowError(
-                f"enrichment.libraries: cannot name a library after {entry!r}; "
-                "use a file name of letters, digits and _ . + -"
-            )
-        if name in paths:
-            raise WorkflowError(
-                f"enrichment.libraries: two libraries are named {name!r} ({paths[name]}, {entry}); "
-                "library names are file stems and must be unique: rename one."
-            )
-        if is_url:
-            urls[name] = entry
-            paths[name] = f"{DOWNLOADS}/{filename}"
-        else:
-            paths[name] = existing_path("enrichment.libraries", entry)
-    return use_built, paths, urls
+def settings_file(rule_name: str, values: dict) -> str:
+    """results/settings/{rule_name}.json holding the settings that rule's outputs depend on.
+
+    An input of the rule (and of whatever must rerun with it), rewritten only when a value
+    changes: Snakemake then reruns exactly the jobs a changed setting changes. The scripts read
+    their settings from it, so outputs and provenance.json cannot disagree with it.
+    """
+    path = f"{SETTINGS_DIR}/{rule_name}.json"
+    write_settings(Path(path), values)
+    return path
 
 
-# Every output path of the workflow is named here and nowhere else.
-GMT_DIR = "results/gmt"
-WORK_DIR = f"{GMT_DIR}/work"
-UNPACKED_RECORDS = f"{WORK_DIR}/unpacked_records"
-INVENTORY = f"{WORK_DIR}/inventory.txt"
-SHARD_JSON = f"{WORK_DIR}/shards/{{shard}}.json"
-GENE_SETS_JSON = f"{WORK_DIR}/gene_sets.json"
-FIGURES_TSV = f"{GMT_DIR}/figures.tsv"
-SKIPPED_TSV = f"{GMT_DIR}/skipped.tsv"
-ID_MAP_TSV = f"{GMT_DIR}/id_map.tsv"
-GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
-BUILT_PREFIX = f"pfocr_{config['release']}_"
-DOWNLOADS = "resources/libraries"
-ENRICH_DIR = "results/enrichment"
-CHUNK_DIR = f"{ENRICH_DIR}/{{library}}/chunks/{{chunk}}"
-LIST_TABLE = f"{ENRICH_DIR}/{{library}}/{{list}}.tsv"
-LIBRARY_MERGED = f"{ENRICH_DIR}/{{library}}/_merged/{{table}}.tsv"
-SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
-SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
-UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
-
-
-USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS = parse_libraries(ENRICHMENT["libraries"])
+SETTINGS = {
+    "parse_records": settings_file("parse_records", {"sources": GMT_CONFIG["sources"]}),
+    "gene_sets": settings_file("gene_sets", {"gmt": GMT_CONFIG}),
+    "enrich": settings_file(
+        "enrich",
+        {
+            # lists_per_job only splits the work: chunk count changes rerun through the inputs
+            "enrichment": {
+                key: value
+                for key, value in ENRICHMENT.items()
+                if key not in ("libraries", "lists_per_job")
+            },
+            "report": {"cluster_jaccard": REPORT["cluster_jaccard"]},
+            "id_map": config["id_map"],
+            "lists": LIST_NAMES,
+        },
+    ),
+    "enrichment_summary": settings_file(
+        "enrichment_summary",
+        {"libraries": ENRICHMENT["libraries"], "release": config["release"]},
+    ),
+    "plots": settings_file(
+        "plots",
+        {
+            "report": {k: v for k, v in REPORT.items() if k != "max_list_plots"},
+            "alpha": ENRICHMENT["alpha"],
+            "size_range": [ENRICHMENT["min_set_size"], ENRICHMENT["max_set_size"]],
+            "lists": LIST_NAMES,
+            "plotted_lists": PLOTTED_LISTS,
+        },
+    ),
+    "significant_page": settings_file(
+        "significant_page",
+        {
+            "alpha": ENRICHMENT["alpha"],
+            "cluster_jaccard": REPORT["cluster_jaccard"],
+            "max_rows": SIGNIFICANT_PAGE_ROWS,
+            "lists": LIST_NAMES,
+        },
+    ),
+    "clusterprofiler_tables": settings_file(
+        "clusterprofiler_tables", {"lists": LIST_NAMES}
+    ),
+    # provenance.json records the whole config, so any change reruns it (and only it).
+    "provenance": settings_file("run", config),
+}
 
 
 wildcard_constraints:
@@ -132,30 +242,19 @@ def records_folder(wildcards):
     return UNPACKED_RECORDS if is_archive(RECORDS) else str(RECORDS)
 
 
-def gene_set_filters() -> GeneSetFilters:
-    gmt = config["gmt"]
-    years = config["gmt"]["years"]
-    return GeneSetFilters(
-        sources=None if gmt["sources"] == "all" else frozenset(gmt["sources"]),
-        min_genes=gmt["min_genes"],
-        max_genes=gmt["max_genes"],
-        organisms=None if gmt["organisms"] == "all" else frozenset(gmt["organisms"]),
-        years=None if years is None else (years.get("from"), years.get("to")),
-        collapse_duplicates=gmt["collapse_duplicates"],
-    )
+def built_species_tokens() -> list[str]:
+    """Species of the GMTs built from the records (known once gene sets are built)."""
+    import json
+
+    if RECORDS is None:
+        return []
+    gene_sets = checkpoints.gene_sets.get().output.gene_sets
+    species = json.loads(Path(gene_sets).read_text(encoding="utf-8"))["species"]
+    return [species_token(s) for s in species]
 
 
 def gmt_files(id_types=("entrez", "symbol")) -> list[str]:
-    """The GMTs of every species the records yield (known once gene sets are built)."""
-    import json
-
-    gene_sets = checkpoints.gene_sets.get().output.gene_sets
-    species = json.loads(Path(gene_sets).read_text(encoding="utf-8"))["species"]
-    return expand(
-        GMT_FILE,
-        species=[species_token(s) for s in species],
-        id_type=id_types,
-    )
+    return expand(GMT_FILE, species=built_species_tokens(), id_type=id_types)
 
 
 def built_species(library: str) -> str | None:
@@ -172,23 +271,8 @@ def library_gmt(wildcards) -> str:
     return GMT_FILE.format(species=species, id_type="entrez")
 
 
-def library_figures(wildcards) -> list[str]:
-    return [] if built_species(wildcards.library) is None else [FIGURES_TSV]
-
-
 def library_species(wildcards) -> str:
     return built_species(wildcards.library) or species_token(ENRICHMENT["species"])
-
-
-def enrichment_settings() -> Settings:
-    return Settings(
-        min_set_size=ENRICHMENT["min_set_size"],
-        max_set_size=ENRICHMENT["max_set_size"],
-        correction=ENRICHMENT["correction"],
-        count_tests=ENRICHMENT["count_tests"],
-        alpha=ENRICHMENT["alpha"],
-        cluster_jaccard=config["report"]["cluster_jaccard"],
-    )
 
 
 def library_names() -> list[str]:
@@ -200,6 +284,22 @@ def library_names() -> list[str]:
     return built + list(LIBRARY_PATHS)
 
 
+def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
+    """What one library's enrichment reads. The chunk jobs' outputs are temporary, so the
+    library's merge takes the same inputs: any change reruns the merge and, with it, the chunks.
+    """
+    built = built_species(wildcards.library) is not None
+    return {
+        "library": library_gmt(wildcards),
+        "lists": config["lists"],
+        "id_map": [ID_MAP_TSV] if RECORDS is not None else [],
+        "user_id_maps": USER_ID_MAPS,
+        "background": [BACKGROUND] if BACKGROUND else [],
+        "figures": [FIGURES_TSV] if built else [],
+        "settings": SETTINGS["enrich"],
+    }
+
+
 def library_chunks(wildcards) -> list[str]:
     return expand(CHUNK_DIR, library=wildcards.library, chunk=range(len(LIST_CHUNKS)))
 
@@ -208,35 +308,43 @@ def merged_tables(table: str) -> list[str]:
     return expand(LIBRARY_MERGED, library=library_names(), table=table)
 
 
-def all_outputs(wildcards):
+def list_tables(wildcards) -> list[str]:
+    return expand(LIST_TABLE, library=wildcards.library, list=LIST_NAMES)
+
+
+# --- stage targets: snakemake gmt | enrich | report; the default target is all three ---
+def gmt_outputs(wildcards) -> list[str]:
+    if RECORDS is None:
+        stop(
+            "'snakemake gmt' builds GMTs from records, but config 'records' is null. "
+            "Set records to a folder or archive of PFOCR records."
+        )
+    return [FIGURES_TSV, SKIPPED_TSV, ID_MAP_TSV, *gmt_files()]
+
+
+def enrich_outputs(wildcards) -> list[str]:
+    if not LIST_NAMES:
+        return []
     return [
-        FIGURES_TSV,
-        SKIPPED_TSV,
-        ID_MAP_TSV,
-        *gmt_files(),
         SUMMARY_TSV,
         SIGNIFICANT_TSV,
         UNMAPPED_TSV,
         *expand(LIST_TABLE, library=library_names(), list=LIST_NAMES),
-        *report_outputs(),
+    ]
+
+
+def all_outputs(wildcards) -> list[str]:
+    return [
+        *(gmt_outputs(wildcards) if RECORDS is not None else []),
+        *enrich_outputs(wildcards),
+        *report_outputs(wildcards),
     ]
 
 
 # --- report ---
-REPORT = config["report"]
 # Per-list plots go into the Snakemake report only up to this many lists; beyond it the
 # report keeps the library-wide plots and tables (thousands of embedded images would not load).
 REPORT_MAX_LISTS = 50
-# Per-list dot and bar plots cost ~1 s a list and library: drawn only for small batches.
-PLOTTED_LISTS = LIST_NAMES if len(LIST_NAMES) <= REPORT["max_list_plots"] else []
-SIGNIFICANT_PAGE_ROWS = 5000
-PLOT_DIR = "results/plots/{library}"
-LIST_PLOT = f"{PLOT_DIR}/{{list}}.{{plot}}.{{ext}}"
-LIBRARY_PLOT = f"{PLOT_DIR}/{{plot}}.{{ext}}"
-CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}/{list}.tsv"
-SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
-PROVENANCE_JSON = "results/provenance.json"
-PROVENANCE_PAGE = "results/report/provenance.html"
 PLOT_NAMES = {
     "dotplot": "dot plot",
     "barplot": "bar plot",
@@ -275,25 +383,24 @@ def library_plot(plot: str, ext: str):
     return tagged(path, plot, None) if ext == "png" else path
 
 
-def list_tables(wildcards) -> list[str]:
-    return expand(LIST_TABLE, library=wildcards.library, list=LIST_NAMES)
-
-
 def provenance_inputs(wildcards) -> dict[str, list[str]]:
     """Every file the results derive from, by role (built GMTs once the records are parsed)."""
     return {
-        "records": [str(RECORDS)],
-        "lists": [config["lists"]],
+        "records": [] if RECORDS is None else [str(RECORDS)],
+        "lists": [] if config["lists"] is None else [config["lists"]],
         "libraries": [
             *(gmt_files(("entrez",)) if USE_BUILT else []),
             *LIBRARY_PATHS.values(),
         ],
         "background": [BACKGROUND] if BACKGROUND else [],
         "id_map": USER_ID_MAPS,
+        "settings": [SETTINGS["provenance"]],
     }
 
 
-def report_outputs() -> list[str]:
+def report_outputs(wildcards) -> list[str]:
+    if not LIST_NAMES:
+        return [PROVENANCE_JSON, PROVENANCE_PAGE]
     libraries = library_names()
     return [
         *expand(

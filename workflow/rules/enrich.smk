@@ -28,18 +28,13 @@ rule download_library:
         "../../scripts/download_library.py"
 
 
-rule enrich:
+rule enrich_chunk:
     input:
-        library=library_gmt,
-        lists=config["lists"],
-        id_map=ID_MAP_TSV,
-        user_id_maps=USER_ID_MAPS,
-        background=[BACKGROUND] if BACKGROUND else [],
-        figures=library_figures,
+        unpack(enrich_inputs),
     output:
         temp(directory(CHUNK_DIR)),
     log:
-        "logs/enrich/{library}/{chunk}.log",
+        "logs/enrich_chunk/{library}/{chunk}.log",
     # Batched several to a cluster job (group-components in the SLURM profile); local runs ignore groups.
     group:
         "enrich"
@@ -52,14 +47,14 @@ rule enrich:
     params:
         list_names=lambda wildcards: LIST_CHUNKS[int(wildcards.chunk)],
         species=library_species,
-        settings=lambda wildcards: enrichment_settings(),
     script:
         "../../scripts/enrich.py"
 
 
 rule enrichment_tables:
     input:
-        library_chunks,
+        unpack(enrich_inputs),
+        chunks=library_chunks,
     output:
         tables=expand(LIST_TABLE, library="{library}", list=LIST_NAMES),
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
@@ -82,6 +77,7 @@ rule enrichment_summary:
         summaries=lambda wildcards: merged_tables("summary"),
         unmapped=lambda wildcards: merged_tables("unmapped"),
         significant=lambda wildcards: merged_tables("significant"),
+        settings=SETTINGS["enrichment_summary"],
     output:
         summary=SUMMARY_TSV,
         unmapped=UNMAPPED_TSV,
@@ -94,5 +90,8 @@ rule enrichment_summary:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        libraries=lambda wildcards: library_names(),
+        library_folders=LIBRARY_FOLDERS,
     script:
         "../../scripts/enrichment_summary.py"

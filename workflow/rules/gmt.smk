@@ -4,7 +4,7 @@
 # Quick steps run where Snakemake runs, not as cluster jobs (see README, cluster section).
 localrules:
     list_records,
-    gmt,
+    gmt_species,
 
 
 rule unpack_records:
@@ -47,6 +47,7 @@ rule list_records:
 rule parse_records:
     input:
         inventory=INVENTORY,
+        settings=SETTINGS["parse_records"],
     output:
         SHARD_JSON,
     log:
@@ -60,14 +61,14 @@ rule parse_records:
     params:
         records=records_folder,
         n_shards=len(SHARDS),
-        sources=lambda wildcards: gene_set_filters().sources,
     script:
         "../../scripts/parse_records.py"
 
 
 checkpoint gene_sets:
     input:
-        expand(SHARD_JSON, shard=SHARDS),
+        shards=expand(SHARD_JSON, shard=SHARDS),
+        settings=SETTINGS["gene_sets"],
     output:
         figures=FIGURES_TSV,
         skipped=SKIPPED_TSV,
@@ -81,20 +82,18 @@ checkpoint gene_sets:
     resources:
         mem_mb=3000,
         runtime=30,
-    params:
-        filters=lambda wildcards: gene_set_filters(),
     script:
         "../../scripts/gene_sets.py"
 
 
-rule gmt:
+rule gmt_species:
     input:
         GENE_SETS_JSON,
     output:
         entrez=GMT_FILE.replace("{id_type}", "entrez"),
         symbol=GMT_FILE.replace("{id_type}", "symbol"),
     log:
-        "logs/gmt/{species}.log",
+        "logs/gmt_species/{species}.log",
     conda:
         "../envs/pfocr-enrich.yaml"
     threads: 1

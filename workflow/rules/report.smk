@@ -9,6 +9,7 @@ rule plots:
     input:
         library=library_gmt,
         tables=list_tables,
+        settings=SETTINGS["plots"],
     output:
         dotplot_png=list_plots("dotplot", "png"),
         dotplot_svg=list_plots("dotplot", "svg"),
@@ -32,12 +33,6 @@ rule plots:
     resources:
         mem_mb=2000,
         runtime=60,
-    params:
-        lists=LIST_NAMES,
-        plotted_lists=PLOTTED_LISTS,
-        report=REPORT,
-        alpha=ENRICHMENT["alpha"],
-        size_range=(ENRICHMENT["min_set_size"], ENRICHMENT["max_set_size"]),
     script:
         "../../scripts/plot_library.py"
 
@@ -45,6 +40,7 @@ rule plots:
 rule significant_page:
     input:
         tables=list_tables,
+        settings=SETTINGS["significant_page"],
     output:
         report(
             SIGNIFICANT_PAGE,
@@ -63,11 +59,6 @@ rule significant_page:
     resources:
         mem_mb=2000,
         runtime=60,
-    params:
-        lists=LIST_NAMES,
-        alpha=ENRICHMENT["alpha"],
-        cluster_jaccard=REPORT["cluster_jaccard"],
-        max_rows=SIGNIFICANT_PAGE_ROWS,
     script:
         "../../scripts/significant_page.py"
 
@@ -76,6 +67,7 @@ rule clusterprofiler_tables:
     input:
         tables=list_tables,
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
+        settings=SETTINGS["clusterprofiler_tables"],
     output:
         expand(CLUSTERPROFILER_TABLE, library="{library}", list=LIST_NAMES),
     log:
@@ -88,8 +80,6 @@ rule clusterprofiler_tables:
     resources:
         mem_mb=1000,
         runtime=60,
-    params:
-        lists=LIST_NAMES,
     script:
         "../../scripts/clusterprofiler_tables.py"
 
@@ -113,7 +103,5 @@ rule provenance:
     resources:
         mem_mb=500,
         runtime=30,
-    params:
-        config=config,
     script:
         "../../scripts/provenance.py"
