@@ -11,38 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from builders import REPO, SNAKEMAKE, genes_tsv, hgnc, old_record
+from builders import REPO, SNAKEMAKE, make_lists, make_records
 from builders import run_snakemake as snakemake
-
-HUMAN_SETS = {
-    "EX_IL6": [("IL6", "3569"), ("JAK1", "3716"), ("JAK2", "3717"), ("STAT3", "6774"), ("IL6R", "3570")],
-    "EX_TNF": [("TNF", "7124"), ("TNFRSF1A", "7132"), ("TRADD", "8717"), ("RELA", "5970"), ("NFKB1", "4790")],
-    "EX_WNT": [("WNT3A", "89780"), ("CTNNB1", "1499"), ("APC", "324"), ("AXIN1", "8312"), ("GSK3B", "2932")],
-    "EX_PI3K": [("PIK3CA", "5290"), ("AKT1", "207"), ("MTOR", "2475"), ("PTEN", "5728"), ("PDK1", "5163")],
-}
-
-
-def make_records(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for figid, genes in HUMAN_SETS.items():
-        (folder / f"{figid}.md").write_text(old_record(figid, hgnc(*genes), title=f"{figid} pathway"))
-    (folder / "EX_SMALL.md").write_text(old_record("EX_SMALL", hgnc(("TP53", "7157"))))
-    (folder / "broken.md").write_text("---\nfigid: [oops\n---\n")
-    (folder / "_data").mkdir()
-    (folder / "EX_MOUSE.md").write_text("---\nfigid: EX_MOUSE\nfigtitle: Mouse insulin\n---\n")
-    rows = [
-        ("Mus musculus", s, s, e, "ncbigene_symbol")
-        for s, e in [("Insr", "16337"), ("Irs1", "16367"), ("Akt2", "11652"), ("Slc2a4", "20528")]
-    ]
-    (folder / "_data" / "EX_MOUSE-genes.tsv").write_text(genes_tsv(rows))
-    return folder
-
-
-def make_lists(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "inflammation.txt").write_text("# cytokines\ngene\nIL6\njak1\nJAK2\nSTAT3\nTNF\nNOTAGENE\n1-Mar\n")
-    (folder / "wnt.txt").write_text("89780\n1499\n324\n8312\n")
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,7 @@ FIGURES_TSV = f"{GMT_DIR}/figures.tsv"
 SKIPPED_TSV = f"{GMT_DIR}/skipped.tsv"
 ID_MAP_TSV = f"{GMT_DIR}/id_map.tsv"
 GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
+GMT_ID_TYPES = ("entrez", "symbol")
 BUILT_PREFIX = f"pfocr_{config['release']}_"
 DOWNLOADS = "resources/libraries"
 ENRICH_DIR = "results/enrichment"
@@ -253,7 +254,7 @@ def built_species_tokens() -> list[str]:
     return [species_token(s) for s in species]
 
 
-def gmt_files(id_types=("entrez", "symbol")) -> list[str]:
+def gmt_files(id_types=GMT_ID_TYPES) -> list[str]:
     return expand(GMT_FILE, species=built_species_tokens(), id_type=id_types)
 
 

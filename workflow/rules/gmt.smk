@@ -82,6 +82,9 @@ checkpoint gene_sets:
     resources:
         mem_mb=3000,
         runtime=30,
+    params:
+        gmt_file=lambda wildcards: GMT_FILE,
+        id_types=GMT_ID_TYPES,
     script:
         "../../scripts/gene_sets.py"
 
