@@ -64,6 +64,7 @@ SUMMARY_COLUMNS = (
     "n_unmapped",
     "n_duplicates",
     "note",
+    "species",  # the list's and so the library's (lists are tested against libraries of their species)
 )
 UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
 

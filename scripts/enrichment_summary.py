@@ -17,6 +17,17 @@ with step_logging(snakemake.log[0]) as log:
             outputs,
         )
     )
+    for what, names in params.untested.items():
+        if names:
+            reason = "no library of their species" if what == "lists" else "no list of its species"
+            log.warning(
+                "not tested, %s: %d %s: %s (give a list's species with a 'species' column or 'list_species', "
+                "a library's as {path: ..., species: ...} in enrichment.libraries)",
+                reason,
+                len(names),
+                what,
+                ", ".join(names),
+            )
     if stale := stale_library_outputs(params.library_folders, params.libraries):
         log.warning(
             "%d result folder(s)/page(s) are left from an earlier run, for libraries this run does not have "

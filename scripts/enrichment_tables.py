@@ -4,17 +4,15 @@ from pathlib import Path
 
 from pfocr_enrich.enrich.batch import merge_library
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.stale import describe_removed, remove_stale_files
 
-with step_logging(snakemake.log[0]) as log:
+with step_logging(snakemake.log[0]):
     out = snakemake.output
+    tables = Path(out.tables)
+    tables.mkdir(parents=True, exist_ok=True)
     merge_library(
         [Path(p) for p in snakemake.input.chunks],
-        [Path(p) for p in out.tables],
+        [tables / f"{name}.tsv" for name in snakemake.params.lists],
         Path(out.summary),
         Path(out.unmapped),
         Path(out.significant),
     )
-    folder = Path(out.summary).parent.parent  # results/enrichment/{library}
-    if message := describe_removed(remove_stale_files(folder, ["*.tsv"], out.tables), "tables"):
-        log.warning("%s: %s", snakemake.wildcards.library, message)

@@ -6,30 +6,30 @@ from pfocr_enrich.config import read_settings
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, render_library
-from pfocr_enrich.stale import describe_removed, remove_stale_files
 
-with step_logging(snakemake.log[0]) as log:
-    out = snakemake.output
+with step_logging(snakemake.log[0]):
+    folder, tables = Path(snakemake.output[0]), Path(snakemake.input.tables)
+    folder.mkdir(parents=True, exist_ok=True)
     settings = read_settings(snakemake.input.settings)
-    names, plotted = settings["lists"], settings["plotted_lists"]
+    names = snakemake.params.lists
+    plotted = names if settings["plot_lists"] else []
     plots = LibraryPlots(
         **{
-            kind: dict(zip(plotted, map(Path, out[kind]), strict=True))
-            for kind in ("dotplot_png", "dotplot_svg", "barplot_png", "barplot_svg")
+            f"{plot}_{ext}": {name: folder / f"{name}.{plot}.{ext}" for name in plotted}
+            for plot in ("dotplot", "barplot")
+            for ext in ("png", "svg")
         },
-        **{kind: Path(out[kind]) for kind in ("heatmap_png", "heatmap_svg", "set_sizes_png", "set_sizes_svg")},
-        pvalues_png=Path(out.pvalues_png),
-        pvalues_svg=Path(out.pvalues_svg),
+        **{
+            f"{plot}_{ext}": folder / f"{plot}.{ext}"
+            for plot in ("heatmap", "set_sizes", "pvalues")
+            for ext in ("png", "svg")
+        },
     )
-    library = Path(snakemake.input.library)
     render_library(
         library=snakemake.wildcards.library,
-        gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(library).sets],
-        tables=dict(zip(names, map(Path, snakemake.input.tables), strict=True)),
+        gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(Path(snakemake.input.library)).sets],
+        tables={name: tables / f"{name}.tsv" for name in names},
         out=plots,
         settings=PlotSettings(alpha=settings["alpha"], **settings["report"]),
         size_range=tuple(settings["size_range"]),
     )
-    stale = remove_stale_files(Path(out.heatmap_png).parent, ["*.png", "*.svg"], out)
-    if message := describe_removed(stale, "plots"):
-        log.warning("%s: %s", snakemake.wildcards.library, message)

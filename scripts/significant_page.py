@@ -19,7 +19,7 @@ with step_logging(snakemake.log[0]):
             cluster_jaccard,
             max_rows,
         )
-        for name, path in zip(settings["lists"], snakemake.input.tables, strict=True)
+        for name, path in ((name, Path(snakemake.input.tables) / f"{name}.tsv") for name in snakemake.params.lists)
     ]
     rows = pd.concat(parts, ignore_index=True)
     page = significant_page(snakemake.wildcards.library, rows, alpha, cluster_jaccard, max_rows)

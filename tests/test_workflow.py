@@ -110,7 +110,7 @@ def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp
             if path.is_file() and "work" not in path.parts:
                 assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
                 compared += 1
-    assert compared >= 15
+    assert compared >= 13  # human lists only: the mouse library has no list of its species
 
 
 def default_config() -> dict:

@@ -35,7 +35,7 @@ class ChunkJob:
     lists: Path
     list_names: tuple[str, ...]
     id_maps: tuple[Path, ...]  # the records' id_map.tsv, then the user's
-    species: str  # whose symbols map the lists
+    species: str  # the library's, and so its lists': whose symbols map the lists
     background: Path | None
     figures: Path | None  # figures.tsv, for libraries built from records
     settings: Settings
@@ -124,6 +124,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
                     len(mapping.unmapped),
                     mapping.duplicates,
                     "; ".join(notes),
+                    job.species,
                 )
             )
             hits = np.flatnonzero(result.columns["padj"] <= job.settings.alpha)

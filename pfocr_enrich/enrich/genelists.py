@@ -6,12 +6,14 @@ Formats, chosen by suffix (case-insensitive):
   non-comment line is ignored. The list is named after the file (its stem).
 - `.tsv` / `.csv`: a header row with a `gene` column (any case). With a `list` column one file
   holds many lists, named by its values in order of first appearance; without it the list is
-  named after the file. Empty gene cells are skipped.
+  named after the file. Empty gene cells are skipped. An optional `species` column names the
+  list's species (`Mus musculus`), one value a list.
 - `.gmt`: one list a line, `name<TAB>description<TAB>gene...`, read by the one GMT reader
   (`pfocr_enrich.gmt`), which drops genes repeated within a line.
 
 A folder is read non-recursively, files sorted by name; hidden files and other suffixes are
-ignored. Genes are kept as given (order, repeats): ID mapping and its report come later.
+ignored (`ignored_files` names them, for the console). Genes are kept as given (order, repeats):
+ID mapping and its report come later.
 
 List names become file names downstream, so they must be unique (ignoring case, for macOS
 and Windows file systems) and use only letters, digits, `_`, `-`, `+` and `.`, not starting
@@ -47,6 +49,7 @@ class GeneList:
     name: str
     genes: tuple[str, ...]  # as given: stripped, file order, repeats kept
     source: str  # the file, and the line where the list starts (gmt, list column)
+    species: str | None = None  # from a table's `species` column; None: the run's default
 
 
 def read_gene_lists(path: Path) -> list[GeneList]:
@@ -79,6 +82,14 @@ def read_gene_lists(path: Path) -> list[GeneList]:
         raise InputError(f"Gene lists {path}: no gene lists found (tables with a 'list' column but no rows?).")
     _check_names(lists)
     return lists
+
+
+def ignored_files(folder: Path) -> list[Path]:
+    """Files in a lists folder that are not read as lists (wrong suffix), hidden ones aside."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and not _is_list_file(p))
 
 
 def _is_list_file(path: Path) -> bool:
@@ -131,18 +142,22 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
     header = next((row for row in rows if any(cell.strip() for cell in row)), None)
     columns = [cell.strip().lower() for cell in (header or [])]
     kind = "TSV (tab-separated)" if delimiter == "\t" else "CSV (comma-separated)"
-    if columns.count("gene") != 1 or columns.count("list") > 1:
+    if columns.count("gene") != 1 or columns.count("list") > 1 or columns.count("species") > 1:
         found = ", ".join(repr(c) for c in (header or [])) or "none"
-        problem = "has no 'gene' column" if "gene" not in columns else "has more than one 'gene' or 'list' column"
+        problem = (
+            "has no 'gene' column" if "gene" not in columns else "has more than one 'gene', 'list' or 'species' column"
+        )
         raise InputError(
             f"Gene list {path}: the {kind} header {problem} (columns found: {found}). "
             "Name the gene column 'gene' (and, for many lists in one file, a 'list' column)."
         )
     gene_at = columns.index("gene")
     list_at = columns.index("list") if "list" in columns else None
+    species_at = columns.index("species") if "species" in columns else None
 
     genes_by_list: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
+    species_of: dict[str, tuple[str, int]] = {}  # list -> (species, line where first given)
     for row in rows:
         gene = row[gene_at].strip() if gene_at < len(row) else ""
         if not gene:
@@ -160,14 +175,24 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
             genes_by_list[name] = []
             first_line[name] = rows.line_num
         genes_by_list[name].append(gene)
+        species = row[species_at].strip() if species_at is not None and species_at < len(row) else ""
+        if species:
+            given, line = species_of.setdefault(name, (species, rows.line_num))
+            if species != given:
+                raise InputError(
+                    f"Gene list {path} line {rows.line_num}: list {name!r} is {species!r} here but {given!r} on "
+                    f"line {line}. A list has one species: fix the 'species' cell, or split the list."
+                )
 
     if list_at is None:
         name = _checked_name(path.stem, str(path), "rename the file")
-        return [GeneList(name, tuple(genes_by_list.get(path.stem, ())), str(path))]
+        species = species_of.get(path.stem, (None,))[0]
+        return [GeneList(name, tuple(genes_by_list.get(path.stem, ())), str(path), species)]
     lists = []
     for name, genes in genes_by_list.items():
         source = f"{path} line {first_line[name]}"
-        lists.append(GeneList(_checked_name(name, source, "change its 'list' value"), tuple(genes), source))
+        species = species_of.get(name, (None,))[0]
+        lists.append(GeneList(_checked_name(name, source, "change its 'list' value"), tuple(genes), source, species))
     return lists
 
 

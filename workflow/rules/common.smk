@@ -1,4 +1,5 @@
 # The only Snakemake file with logic: config checks, settings files, output paths, input functions.
+import re
 import sys
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
@@ -6,7 +7,7 @@ from urllib.parse import urlparse
 import yaml
 
 from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
-from pfocr_enrich.enrich.genelists import read_gene_lists
+from pfocr_enrich.enrich.genelists import ignored_files, read_gene_lists
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
 from pfocr_enrich.species import species_token
@@ -68,16 +69,18 @@ GMT_ID_TYPES = ("entrez", "symbol")
 BUILT_PREFIX = f"pfocr_{config['release']}_"
 DOWNLOADS = "resources/libraries"
 ENRICH_DIR = "results/enrichment"
-CHUNK_DIR = f"{ENRICH_DIR}/{{library}}/chunks/{{chunk}}"
-LIST_TABLE = f"{ENRICH_DIR}/{{library}}/{{list}}.tsv"
-LIBRARY_MERGED = f"{ENRICH_DIR}/{{library}}/_merged/{{table}}.tsv"
+ENRICH_WORK = "results/work/enrichment"
+CHUNK_DIR = f"{ENRICH_WORK}/{{library}}/chunks/{{chunk}}"
+LIBRARY_MERGED = f"{ENRICH_WORK}/{{library}}/{{table}}.tsv"
+# One folder per library holds its lists' tables ({list}.tsv): the lists tested against a
+# library are those of its species, so the files a library job writes depend on the library,
+# which Snakemake expresses as a directory output.
+LIST_TABLES = f"{ENRICH_DIR}/{{library}}"
 SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
 SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
 UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
-PLOT_DIR = "results/plots/{library}"
-LIST_PLOT = f"{PLOT_DIR}/{{list}}.{{plot}}.{{ext}}"
-LIBRARY_PLOT = f"{PLOT_DIR}/{{plot}}.{{ext}}"
-CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}/{list}.tsv"
+PLOT_DIR = "results/plots/{library}"  # {list}.{dotplot,barplot}.{png,svg}, heatmap, ...
+CLUSTERPROFILER_DIR = "results/interop/clusterprofiler/{library}"  # {list}.tsv
 SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
 PROVENANCE_JSON = "results/provenance.json"
 PROVENANCE_PAGE = "results/report/provenance.html"
@@ -91,13 +94,16 @@ LIBRARY_FOLDERS = (
 )
 
 
-def parse_libraries(entries) -> tuple[bool, dict[str, str], dict[str, str]]:
-    """'built' or not, library name -> GMT path, and name -> URL for downloads."""
-    use_built, paths, urls = False, {}, {}
-    for entry in ["built"] if entries == "built" else entries:
-        if entry == "built":
+def parse_libraries(
+    entries,
+) -> tuple[bool, dict[str, str], dict[str, str], dict[str, str]]:
+    """'built' or not, library name -> GMT path, name -> URL for downloads, name -> species."""
+    use_built, paths, urls, species = False, {}, {}, {}
+    for item in ["built"] if entries == "built" else entries:
+        if item == "built":
             use_built = True
             continue
+        entry = item["path"] if isinstance(item, dict) else item
         is_url = entry.startswith(("http://", "https://"))
         filename = PurePosixPath(urlparse(entry).path if is_url else entry).name
         name = filename.removesuffix(".gmt").removesuffix(".txt")
@@ -116,10 +122,22 @@ def parse_libraries(entries) -> tuple[bool, dict[str, str], dict[str, str]]:
             paths[name] = f"{DOWNLOADS}/{filename}"
         else:
             paths[name] = existing_path("enrichment.libraries", entry)
-    return use_built, paths, urls
+        species[name] = item.get("species") if isinstance(item, dict) else None
+        species[name] = species[name] or ENRICHMENT["species"]
+    return use_built, paths, urls, species
 
 
-USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS = parse_libraries(ENRICHMENT["libraries"])
+USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS, LIBRARY_SPECIES = parse_libraries(
+    ENRICHMENT["libraries"]
+)
+BUILT_LIBRARY = f"pfocr_{re.escape(config['release'])}_[A-Za-z0-9_]+_entrez"
+if USE_BUILT:
+    for name, path in LIBRARY_PATHS.items():
+        if re.fullmatch(BUILT_LIBRARY, name):
+            stop(
+                f"enrichment.libraries: {path} would be named {name!r}, the name of a library "
+                "built from the records in this run. Rename the file."
+            )
 RECORDS = None if config["records"] is None else Path(config["records"])
 if RECORDS is None and USE_BUILT:
     stop(
@@ -135,19 +153,43 @@ if RECORDS is not None and not RECORDS.exists():
 SHARDS = list(range(config["shards"]))
 
 if config["lists"] is None:
-    LIST_NAMES = []
+    LISTS = []
 else:
     try:
-        LIST_NAMES = [
-            g.name
-            for g in read_gene_lists(Path(existing_path("lists", config["lists"])))
-        ]
+        LISTS = read_gene_lists(Path(existing_path("lists", config["lists"])))
     except InputError as err:
         stop(str(err))
-LIST_CHUNKS = [
-    LIST_NAMES[start : start + ENRICHMENT["lists_per_job"]]
-    for start in range(0, len(LIST_NAMES), ENRICHMENT["lists_per_job"])
-]
+    if ignored := ignored_files(Path(config["lists"])):
+        print(
+            f"Note: lists folder {config['lists']}: {len(ignored)} file(s) not read as gene lists "
+            f"(lists are .txt, .tsv, .csv or .gmt): {', '.join(p.name for p in ignored)}",
+            file=sys.stderr,
+        )
+LIST_NAMES = [gene_list.name for gene_list in LISTS]
+
+
+def species_of_lists() -> dict[str, str]:
+    """Each list's species: list_species in the config, else its table's species column, else
+    enrichment.species. Lists are tested only against libraries of their species."""
+    configured = config["list_species"] or {}
+    if unknown := sorted(set(configured) - set(LIST_NAMES)):
+        stop(
+            f"config 'list_species' names {', '.join(unknown)}, not among the gene lists "
+            f"({', '.join(LIST_NAMES[:5])}{', ...' if len(LIST_NAMES) > 5 else ''}). Fix the names."
+        )
+    species = {}
+    for gene_list in LISTS:
+        given = configured.get(gene_list.name)
+        if given and gene_list.species and given != gene_list.species:
+            stop(
+                f"list {gene_list.name!r} is {given!r} in config 'list_species' but {gene_list.species!r} "
+                f"in its species column ({gene_list.source}). Make them agree."
+            )
+        species[gene_list.name] = given or gene_list.species or ENRICHMENT["species"]
+    return species
+
+
+LIST_SPECIES = species_of_lists()
 USER_ID_MAPS = [
     existing_path("id_map", p)
     for p in (
@@ -196,21 +238,21 @@ SETTINGS = {
             },
             "report": {"cluster_jaccard": REPORT["cluster_jaccard"]},
             "id_map": config["id_map"],
-            "lists": LIST_NAMES,
+            "lists": LIST_SPECIES,
         },
     ),
     "enrichment_summary": settings_file(
         "enrichment_summary",
         {"libraries": ENRICHMENT["libraries"], "release": config["release"]},
     ),
+    # Which lists a library has is in each library's tables folder (an input of these rules).
     "plots": settings_file(
         "plots",
         {
             "report": {k: v for k, v in REPORT.items() if k != "max_list_plots"},
             "alpha": ENRICHMENT["alpha"],
             "size_range": [ENRICHMENT["min_set_size"], ENRICHMENT["max_set_size"]],
-            "lists": LIST_NAMES,
-            "plotted_lists": PLOTTED_LISTS,
+            "plot_lists": bool(PLOTTED_LISTS),
         },
     ),
     "significant_page": settings_file(
@@ -219,11 +261,7 @@ SETTINGS = {
             "alpha": ENRICHMENT["alpha"],
             "cluster_jaccard": REPORT["cluster_jaccard"],
             "max_rows": SIGNIFICANT_PAGE_ROWS,
-            "lists": LIST_NAMES,
         },
-    ),
-    "clusterprofiler_tables": settings_file(
-        "clusterprofiler_tables", {"lists": LIST_NAMES}
     ),
     # provenance.json records the whole config, so any change reruns it (and only it).
     "provenance": settings_file("run", config),
@@ -231,7 +269,9 @@ SETTINGS = {
 
 
 wildcard_constraints:
-    library=r"[^/]+",
+    library="|".join(
+        [*([BUILT_LIBRARY] if USE_BUILT else []), *map(re.escape, LIBRARY_PATHS)]
+    ),
     chunk=r"\d+",
     filename=r"[^/]+",
     shard=r"\d+",
@@ -243,15 +283,19 @@ def records_folder(wildcards):
     return UNPACKED_RECORDS if is_archive(RECORDS) else str(RECORDS)
 
 
-def built_species_tokens() -> list[str]:
-    """Species of the GMTs built from the records (known once gene sets are built)."""
+def built_species_names() -> dict[str, str]:
+    """Species token -> name of the GMTs built from the records (known once gene sets are built)."""
     import json
 
     if RECORDS is None:
-        return []
+        return {}
     gene_sets = checkpoints.gene_sets.get().output.gene_sets
     species = json.loads(Path(gene_sets).read_text(encoding="utf-8"))["species"]
-    return [species_token(s) for s in species]
+    return {species_token(s): s for s in species}
+
+
+def built_species_tokens() -> list[str]:
+    return list(built_species_names())
 
 
 def gmt_files(id_types=GMT_ID_TYPES) -> list[str]:
@@ -272,17 +316,35 @@ def library_gmt(wildcards) -> str:
     return GMT_FILE.format(species=species, id_type="entrez")
 
 
-def library_species(wildcards) -> str:
-    return built_species(wildcards.library) or species_token(ENRICHMENT["species"])
+def library_species(library: str) -> str:
+    """The species of a library: a built one's own, else its entry's or enrichment.species."""
+    token = built_species(library)
+    return LIBRARY_SPECIES[library] if token is None else built_species_names()[token]
 
 
-def library_names() -> list[str]:
+def library_lists(library: str) -> list[str]:
+    """The lists tested against a library: those of its species."""
+    token = species_token(library_species(library))
+    return [name for name in LIST_NAMES if species_token(LIST_SPECIES[name]) == token]
+
+
+def list_chunks(library: str) -> list[list[str]]:
+    names, size = library_lists(library), ENRICHMENT["lists_per_job"]
+    return [names[start : start + size] for start in range(0, len(names), size)]
+
+
+def all_library_names() -> list[str]:
     built = (
         [Path(p).name.removesuffix(".gmt") for p in gmt_files(("entrez",))]
         if USE_BUILT
         else []
     )
     return built + list(LIBRARY_PATHS)
+
+
+def library_names() -> list[str]:
+    """The libraries tested in this run: those with at least one list of their species."""
+    return [name for name in all_library_names() if library_lists(name)]
 
 
 def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
@@ -302,15 +364,26 @@ def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
 
 
 def library_chunks(wildcards) -> list[str]:
-    return expand(CHUNK_DIR, library=wildcards.library, chunk=range(len(LIST_CHUNKS)))
+    chunks = range(len(list_chunks(wildcards.library)))
+    return expand(CHUNK_DIR, library=wildcards.library, chunk=chunks)
 
 
 def merged_tables(table: str) -> list[str]:
     return expand(LIBRARY_MERGED, library=library_names(), table=table)
 
 
-def list_tables(wildcards) -> list[str]:
-    return expand(LIST_TABLE, library=wildcards.library, list=LIST_NAMES)
+def untested(wildcards) -> dict[str, list[str]]:
+    """Lists with no library of their species, and libraries with no list of theirs."""
+    libraries = all_library_names()
+    tested = {name for library in libraries for name in library_lists(library)}
+    return {
+        "lists": [f"{n} ({LIST_SPECIES[n]})" for n in LIST_NAMES if n not in tested],
+        "libraries": [
+            f"{lib} ({library_species(lib)})"
+            for lib in libraries
+            if not library_lists(lib)
+        ],
+    }
 
 
 # --- stage targets: snakemake gmt | enrich | report; the default target is all three ---
@@ -330,7 +403,7 @@ def enrich_outputs(wildcards) -> list[str]:
         SUMMARY_TSV,
         SIGNIFICANT_TSV,
         UNMAPPED_TSV,
-        *expand(LIST_TABLE, library=library_names(), list=LIST_NAMES),
+        *expand(LIST_TABLES, library=library_names()),
     ]
 
 
@@ -346,42 +419,20 @@ def all_outputs(wildcards) -> list[str]:
 # Per-list plots go into the Snakemake report only up to this many lists; beyond it the
 # report keeps the library-wide plots and tables (thousands of embedded images would not load).
 REPORT_MAX_LISTS = 50
-PLOT_NAMES = {
-    "dotplot": "dot plot",
-    "barplot": "bar plot",
-    "heatmap": "heat map",
-    "set_sizes": "set sizes",
-    "pvalues": "p-values",
-}
 
 
-def tagged(path: str, plot: str, list_name: str | None):
-    """A plot file flagged for the report under its library, and its list or "All lists"."""
+def plots_folder():
+    """One library's plots folder, its PNGs shown in the report under the library."""
+    if len(PLOTTED_LISTS) > REPORT_MAX_LISTS:
+        return directory(PLOT_DIR)
     return report(
-        path,
-        caption=f"../report/{plot}.rst",
+        directory(PLOT_DIR),
+        patterns=["{name}.png"],
+        caption="../report/plots.rst",
         category="{library}",
-        subcategory=list_name or "All lists",
-        labels={"list": list_name or "all lists", "plot": PLOT_NAMES.get(plot, plot)},
+        subcategory="Plots",
+        labels={"plot": "{name}"},
     )
-
-
-def list_plots(plot: str, ext: str) -> list:
-    """One library's per-list plot files; the PNGs tagged for the report when lists are few."""
-    paths = expand(
-        LIST_PLOT, library="{library}", list=PLOTTED_LISTS, plot=plot, ext=ext
-    )
-    if ext != "png" or len(PLOTTED_LISTS) > REPORT_MAX_LISTS:
-        return paths
-    return [
-        tagged(path, plot, name)
-        for path, name in zip(paths, PLOTTED_LISTS, strict=True)
-    ]
-
-
-def library_plot(plot: str, ext: str):
-    path = LIBRARY_PLOT.replace("{plot}", plot).replace("{ext}", ext)
-    return tagged(path, plot, None) if ext == "png" else path
 
 
 def provenance_inputs(wildcards) -> dict[str, list[str]]:
@@ -400,24 +451,10 @@ def provenance_inputs(wildcards) -> dict[str, list[str]]:
 
 
 def report_outputs(wildcards) -> list[str]:
-    if not LIST_NAMES:
-        return [PROVENANCE_JSON, PROVENANCE_PAGE]
-    libraries = library_names()
+    libraries = library_names() if LIST_NAMES else []
     return [
-        *expand(
-            LIST_PLOT,
-            library=libraries,
-            list=PLOTTED_LISTS,
-            plot=["dotplot", "barplot"],
-            ext=["png", "svg"],
-        ),
-        *expand(
-            LIBRARY_PLOT,
-            library=libraries,
-            plot=["heatmap", "set_sizes", "pvalues"],
-            ext=["png", "svg"],
-        ),
-        *expand(CLUSTERPROFILER_TABLE, library=libraries, list=LIST_NAMES),
+        *expand(PLOT_DIR, library=libraries),
+        *expand(CLUSTERPROFILER_DIR, library=libraries),
         *expand(SIGNIFICANT_PAGE, library=libraries),
         PROVENANCE_JSON,
         PROVENANCE_PAGE,

@@ -45,8 +45,10 @@ rule enrich_chunk:
         mem_mb=2000,
         runtime=60,
     params:
-        list_names=lambda wildcards: LIST_CHUNKS[int(wildcards.chunk)],
-        species=library_species,
+        list_names=lambda wildcards: list_chunks(wildcards.library)[
+            int(wildcards.chunk)
+        ],
+        species=lambda wildcards: library_species(wildcards.library),
     script:
         "../../scripts/enrich.py"
 
@@ -56,7 +58,7 @@ rule enrichment_tables:
         unpack(enrich_inputs),
         chunks=library_chunks,
     output:
-        tables=expand(LIST_TABLE, library="{library}", list=LIST_NAMES),
+        tables=directory(LIST_TABLES),
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
         significant=LIBRARY_MERGED.replace("{table}", "significant"),
@@ -68,6 +70,8 @@ rule enrichment_tables:
     resources:
         mem_mb=1000,
         runtime=30,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
     script:
         "../../scripts/enrichment_tables.py"
 
@@ -93,5 +97,6 @@ rule enrichment_summary:
     params:
         libraries=lambda wildcards: library_names(),
         library_folders=LIBRARY_FOLDERS,
+        untested=untested,
     script:
         "../../scripts/enrichment_summary.py"

@@ -8,19 +8,10 @@ localrules:
 rule plots:
     input:
         library=library_gmt,
-        tables=list_tables,
+        tables=LIST_TABLES,
         settings=SETTINGS["plots"],
     output:
-        dotplot_png=list_plots("dotplot", "png"),
-        dotplot_svg=list_plots("dotplot", "svg"),
-        barplot_png=list_plots("barplot", "png"),
-        barplot_svg=list_plots("barplot", "svg"),
-        heatmap_png=library_plot("heatmap", "png"),
-        heatmap_svg=library_plot("heatmap", "svg"),
-        set_sizes_png=library_plot("set_sizes", "png"),
-        set_sizes_svg=library_plot("set_sizes", "svg"),
-        pvalues_png=library_plot("pvalues", "png"),
-        pvalues_svg=library_plot("pvalues", "svg"),
+        plots_folder(),
     log:
         "logs/plots/{library}.log",
     # The report's per-library jobs share a group, batched several to a cluster job
@@ -33,13 +24,15 @@ rule plots:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
     script:
         "../../scripts/plot_library.py"
 
 
 rule significant_page:
     input:
-        tables=list_tables,
+        tables=LIST_TABLES,
         settings=SETTINGS["significant_page"],
     output:
         report(
@@ -59,17 +52,18 @@ rule significant_page:
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
     script:
         "../../scripts/significant_page.py"
 
 
 rule clusterprofiler_tables:
     input:
-        tables=list_tables,
+        tables=LIST_TABLES,
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
-        settings=SETTINGS["clusterprofiler_tables"],
     output:
-        expand(CLUSTERPROFILER_TABLE, library="{library}", list=LIST_NAMES),
+        directory(CLUSTERPROFILER_DIR),
     log:
         "logs/clusterprofiler_tables/{library}.log",
     group:
@@ -80,6 +74,8 @@ rule clusterprofiler_tables:
     resources:
         mem_mb=1000,
         runtime=60,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
     script:
         "../../scripts/clusterprofiler_tables.py"
 
