@@ -3,14 +3,21 @@ tests run the workflow."""
 
 from __future__ import annotations
 
+import http.server
+import os
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the clone; a git worktree elsewhere points at it with PFOCR_ENRICH_SHARED.
+SHARED = Path(os.environ.get("PFOCR_ENRICH_SHARED", REPO.parent / "shared"))
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
@@ -69,3 +76,36 @@ def genes_tsv(rows: list[tuple[str, str, str, str, str]]) -> str:
     """New-format genes table; rows as (organism_name, word, symbol, entrez, source)."""
     body = "".join(f"1\t{sp}\tgroup\t{word}\t{word}\t{sym}\t{ez}\t{src}\t1\t0\t1\n" for sp, word, sym, ez, src in rows)
     return GENES_TSV_HEADER + body
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[tuple[str, list[str]]]:
+    """Serve `directory` on 127.0.0.1: yields the base URL and the list of paths requested so far."""
+    requested: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def do_GET(self):
+            requested.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port_url(path: str = "/file") -> str:
+    """A 127.0.0.1 URL nothing listens on: connecting fails as it does without network."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"
