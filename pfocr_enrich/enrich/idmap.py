@@ -332,6 +332,8 @@ def _best_symbol(entrez: str, names: dict[str, int], outdated: tuple[Names, ...]
 
 def excel_date_hint(name: str) -> UnmappedGene | None:
     """An `excel_date` report if `name` is shaped like a date, naming the symbol it may have been."""
+    if "-" not in name and "/" not in name:  # every date shape has one; spares most names four regexes
+        return None
     readings: list[tuple[int, int]] = []  # (month, number)
     if match := _DAY_MONTH.fullmatch(name):
         readings = [(_MONTHS[match[2].lower()], int(match[1]))]

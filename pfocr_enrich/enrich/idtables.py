@@ -115,7 +115,7 @@ def _gene_info_rows(path: Path, header: list[str], body: str) -> list[IdRow]:
     for line_number, line in enumerate(body.split("\n"), start=2):
         if not line or line[0] == "#":
             continue
-        cells = line.split("\t")
+        cells = line.split("\t", width)  # the columns after the last one used stay one string
         if len(cells) < width:
             raise InputError(
                 f"ID table {path} line {line_number}: {len(cells)} tab-separated fields, gene_info has "
