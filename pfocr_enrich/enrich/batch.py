@@ -63,24 +63,21 @@ def figure_links(figures_tsv: Path) -> pd.DataFrame:
 def _load_mapper(job: ChunkJob) -> tuple[IdMapper, list[str]]:
     """The chunk's ID mapper, and the id_map sources that could not be fetched (no network)."""
     fetched = read_manifest(job.id_tables) if job.id_tables is not None else []
-    available = [Path(table.path) for table in fetched if is_available(table)]
+    paths = [*job.id_maps, *(Path(table.path) for table in fetched if is_available(table))]
     missing = [table.url or table.source for table in fetched if not is_available(table)]
     started = time.monotonic()
-    mapper = load_id_map([*job.id_maps, *available], job.species)
+    mapper = load_id_map(paths, job.species)
+    # One line a chunk, in its log: the step that fetched the tables said so on the console already.
     log.info(
-        "ID tables for %s: %s (%d symbols, %.1f s)",
+        "ID tables for %s: %s (%d names, %.1f s)%s",
         job.species,
-        ", ".join(str(path) for path in [*job.id_maps, *available]) or "none",
+        ", ".join(str(path) for path in paths) or "none",
         len(mapper.official) + len(mapper.previous) + len(mapper.alias),
         time.monotonic() - started,
+        f"; not downloaded: {', '.join(missing)}, so symbols map through the PFOCR records' table only"
+        if missing
+        else "",
     )
-    if missing:
-        log.warning(
-            "ID tables %s could not be downloaded: %s symbols map through the PFOCR records' table only. "
-            "Rerun with the network to use them.",
-            ", ".join(missing),
-            job.species,
-        )
     return mapper, missing
 
 
