@@ -159,8 +159,11 @@ class IdMapper:
         # is made for them: a human gene_info file gives 500,000 names.
         unique: tuple[dict[str, str], ...] = ({}, {}, {})
         shared: tuple[dict[str, set[str]], ...] = ({}, {}, {})
-        # Entrez ID -> {spelling of its official symbol: rank of the table giving it (authority 0, records 1, user 2)}
-        official_names: dict[str, dict[str, int]] = {}
+        # Entrez ID -> its official symbol as first given, and the rank of the table that gave it
+        # (authority 0, records 1, user 2); where tables spell it differently, every spelling's rank.
+        symbol_of: dict[str, str] = {}
+        rank_of: dict[str, int] = {}
+        spellings_of: dict[str, dict[str, int]] = {}
 
         def add(table: IdTable, decided: frozenset[str]) -> None:
             table_rank = 0 if table.standard else 1  # users' rows rank 2
@@ -190,15 +193,18 @@ class IdMapper:
                         del unique_names[key]
                 if tier == 0:
                     rank = 2 if kind == "user" else table_rank
-                    spellings = official_names.get(entrez)
-                    if spellings is None:
-                        official_names[entrez] = {symbol: rank}
-                    elif rank < spellings.get(symbol, 3):
-                        spellings[symbol] = rank
+                    first = symbol_of.get(entrez)
+                    if first is None:
+                        symbol_of[entrez], rank_of[entrez] = symbol, rank
+                    elif first != symbol or entrez in spellings_of:
+                        spellings = spellings_of.setdefault(entrez, {first: rank_of[entrez]})
+                        spellings[symbol] = min(rank, spellings.get(symbol, rank))
+                    elif rank < rank_of[entrez]:
+                        rank_of[entrez] = rank
 
         def names(tier: int) -> Names:
             several = {key: tuple(sorted(ids, key=int)) for key, ids in shared[tier].items()}
-            return Names(TIER_NAMES[tier], dict(unique[tier]), several)
+            return Names(TIER_NAMES[tier], unique[tier], several)
 
         standard = [table for table in tables if table.standard]
         for table in standard:
@@ -208,11 +214,9 @@ class IdMapper:
             if not table.standard:
                 add(table, decided)
         official, previous, alias = names(0), names(1), names(2)
-        symbols = {
-            entrez: next(iter(spellings)) if len(spellings) == 1 else _best_symbol(entrez, spellings, (previous, alias))
-            for entrez, spellings in official_names.items()
-        }
-        return cls(official, previous, alias, symbols, tuple(table.source for table in standard))
+        for entrez, spellings in spellings_of.items():
+            symbol_of[entrez] = _best_symbol(entrez, spellings, (previous, alias))
+        return cls(official, previous, alias, symbol_of, tuple(table.source for table in standard))
 
     def symbols_for(self, entrez_ids: Iterable[str]) -> list[str]:
         """The official symbol of each Entrez ID, "" when the tables know none."""
