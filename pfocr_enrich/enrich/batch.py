@@ -139,7 +139,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         log.info("%s: %s", library.name, note)
 
     mapped, mappings = {}, {}
-    warnings = []
+    poorly_mapped = []  # console lines, one a list
     fix = unmapped_fix(mapper, missing_tables)
     for gene_list in gene_lists:
         mapping = mapper.map_genes(gene_list.genes, library.id_type, symbol_library)
@@ -150,14 +150,14 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         ]
         warning = unmapped_warning(gene_list.name, library.name, mapping, fix)
         if warning:
-            warnings.append(warning)
-    for warning in warnings[:UNMAPPED_WARNINGS_SHOWN]:
+            poorly_mapped.append(warning)
+    for warning in poorly_mapped[:UNMAPPED_WARNINGS_SHOWN]:
         log.warning("%s", warning)
-    if len(warnings) > UNMAPPED_WARNINGS_SHOWN:
+    if len(poorly_mapped) > UNMAPPED_WARNINGS_SHOWN:
         log.warning(
             "%s: %d more lists have over %.0f%% of their names unmapped; see unmapped.tsv. Fix: %s",
             library.name,
-            len(warnings) - UNMAPPED_WARNINGS_SHOWN,
+            len(poorly_mapped) - UNMAPPED_WARNINGS_SHOWN,
             100 * UNMAPPED_WARNING_SHARE,
             fix,
         )

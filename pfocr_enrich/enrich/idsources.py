@@ -8,7 +8,7 @@ that could not be fetched is left out, saying so in one line: symbols then map t
 PFOCR records' table only.
 
 Fetching runs once per species in a step that has network (cluster nodes often lack it) and
-writes a manifest, one row a table (MANIFEST_COLUMNS), that enrichment jobs read.
+writes a manifest, one row a table (tables.ID_TABLES_COLUMNS), that enrichment jobs read.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from pathlib import Path
 from pfocr_enrich.download import NetworkUnavailable, fetch, is_url, recorded_checksum
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.species import known_species, species_token
+from pfocr_enrich.tables import ID_TABLES_COLUMNS, write_tsv
 
 log = logging.getLogger(__name__)
 
 NCBI = "ncbi"
 NCBI_GENE_INFO_BASE_URL = "https://ftp.ncbi.nlm.nih.gov/gene/DATA/GENE_INFO"
-MANIFEST_COLUMNS = ("source", "species", "url", "path", "sha256", "status")
 AVAILABLE = ("local", "cached", "downloaded")  # statuses with a file to read; else "unavailable"
 
 
@@ -92,25 +92,23 @@ def fetch_id_tables(
             fetched.append(FetchedIdTable(entry, species, url, "", "", "unavailable: no network"))
             continue
         sha256 = recorded_checksum(path.with_name(path.name + ".sha256"))
-        log.info("id_map: %s %s -> %s (sha256 %s)", "downloaded" if downloaded else "cached", url, path, sha256)
         status = "downloaded" if downloaded else "cached"
+        log.info("id_map: %s %s -> %s (sha256 %s)", status, url, path, sha256)
         fetched.append(FetchedIdTable(entry, species, url, str(path), sha256, status))
     return fetched
 
 
 def write_manifest(fetched: Iterable[FetchedIdTable], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(MANIFEST_COLUMNS)
-        writer.writerows(astuple(table) for table in fetched)
+    write_tsv(path, ID_TABLES_COLUMNS, [astuple(table) for table in fetched])
 
 
 def read_manifest(path: Path) -> list[FetchedIdTable]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t"))
-    if not rows or tuple(rows[0]) != MANIFEST_COLUMNS:
-        raise InputError(f"ID table manifest {path}: header is not {', '.join(MANIFEST_COLUMNS)}. Delete it and rerun.")
+    if not rows or tuple(rows[0]) != ID_TABLES_COLUMNS:
+        expected = ", ".join(ID_TABLES_COLUMNS)
+        raise InputError(f"ID table manifest {path}: the header is not {expected}. Delete it and rerun.")
     return [FetchedIdTable(*row) for row in rows[1:]]
 
 
