@@ -105,6 +105,11 @@ def test_records_table_keeps_its_kinds_and_a_users_table_is_kind_user(tmp_path: 
     assert user.rows == [("MYGENE", "42", "user", "")]
 
 
+def test_an_hgnc_file_without_entrez_ids_says_which_column_is_missing(tmp_path: Path):
+    with pytest.raises(InputError, match=r"hgnc\.txt: looks like HGNC's complete set but lacks .*entrez_id"):
+        read_id_table(write(tmp_path / "hgnc.txt", "hgnc_id\tsymbol\talias_symbol\tprev_symbol\nHGNC:1\tA1BG\t\t\n"))
+
+
 def test_a_header_of_no_known_format_names_every_format(tmp_path: Path):
     with pytest.raises(InputError, match=r"x\.tsv.*'symbol' and 'entrez'.*gene_info.*HGNC"):
         read_id_table(write(tmp_path / "x.tsv", "gene\tid\nTP53\t7157\n"))

@@ -73,7 +73,7 @@ def read_id_table(path: Path) -> IdTable:
     if header[0] == "#tax_id":
         return IdTable(str(path), NCBI_GENE_INFO, _gene_info_rows(path, header, body))
     lowered = [cell.strip().strip('"').lower() for cell in header]
-    if "hgnc_id" in lowered and all(column in lowered for column in HGNC_COLUMNS):
+    if "hgnc_id" in lowered:
         return IdTable(str(path), HGNC, _hgnc_rows(path, lowered, body))
     return IdTable(str(path), ID_TABLE, _id_map_rows(path, lowered, body))
 
