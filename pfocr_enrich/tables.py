@@ -67,6 +67,8 @@ SUMMARY_COLUMNS = (
     "species",  # the list's and so the library's (lists are tested against libraries of their species)
 )
 UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
+# The ID tables fetched for one species (enrich.idsources): which id_map entry, what was read, and its checksum.
+ID_TABLES_COLUMNS = ("source", "species", "url", "path", "sha256", "status")
 
 
 def clean_cell(value: object) -> str:

@@ -19,5 +19,6 @@ with step_logging(snakemake.log[0]):
         background=Path(inputs.background[0]) if inputs.background else None,
         figures=Path(inputs.figures[0]) if inputs.figures else None,
         settings=Settings.from_config(settings["enrichment"], settings["report"]),
+        id_tables=Path(inputs.id_tables[0]) if inputs.id_tables else None,
     )
     run_chunk(job, Path(snakemake.output[0]))

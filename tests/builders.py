@@ -3,14 +3,21 @@ tests run the workflow."""
 
 from __future__ import annotations
 
+import http.server
+import os
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the clone; a git worktree elsewhere points at it with PFOCR_ENRICH_SHARED.
+SHARED = Path(os.environ.get("PFOCR_ENRICH_SHARED", REPO.parent / "shared"))
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
@@ -101,3 +108,66 @@ def make_lists(folder: Path) -> Path:
     (folder / "inflammation.txt").write_text("# cytokines\ngene\nIL6\njak1\nJAK2\nSTAT3\nTNF\nNOTAGENE\n1-Mar\n")
     (folder / "wnt.txt").write_text("89780\n1499\n324\n8312\n")
     return folder
+
+
+GENE_INFO_HEADER = (
+    "#tax_id\tGeneID\tSymbol\tLocusTag\tSynonyms\tdbXrefs\tchromosome\tmap_location\tdescription\t"
+    "type_of_gene\tSymbol_from_nomenclature_authority\tFull_name_from_nomenclature_authority\t"
+    "Nomenclature_status\tOther_designations\tModification_date\tFeature_type\n"
+)
+
+
+def gene_info(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """An NCBI gene_info file; rows as (tax_id, GeneID, Symbol, Synonyms, Symbol_from_nomenclature_authority)."""
+    body = "".join(
+        f"{tax}\t{gene}\t{symbol}\t-\t{synonyms}\tHGNC:HGNC:1\t1\t1p1\tsome gene\tprotein-coding\t{authority}\t"
+        f"full name\tO\tother names\t20240101\t-\n"
+        for tax, gene, symbol, synonyms, authority in rows
+    )
+    return GENE_INFO_HEADER + body
+
+
+# A few human genes shaped as NCBI's Homo_sapiens.gene_info rows (synonyms as NCBI lists them, some abridged).
+HUMAN_GENE_INFO = [
+    ("9606", "7124", "TNF", "DIF|TNF-alpha|TNFA|TNFSF2|TNLG1F", "TNF"),
+    ("9606", "7157", "TP53", "BCC7|LFS1|P53|TRP53", "TP53"),
+    ("9606", "1956", "EGFR", "ERBB|ERBB1|HER1|NISBD2|PIG61|mENA", "EGFR"),
+    ("9606", "2064", "ERBB2", "CD340|HER-2|HER2|MLN 19|NEU|NGL|TKR1|VSCN1", "ERBB2"),
+    ("9606", "2920", "CXCL2", "CINC-2a|GRO2|GROb|MGSA-b|MIP-2a|MIP2|MIP2A|SCYB2", "CXCL2"),
+    ("9606", "467", "ATF3", "-", "ATF3"),
+    ("9606", "8870", "IER3", "DIF-2|DIF2|GLY96|IEX-1|IEX1|PRG1", "IER3"),
+    ("9606", "55016", "MARCHF1", "MARCH-I|MARCH1|RNF171", "MARCHF1"),
+]
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[tuple[str, list[str]]]:
+    """Serve `directory` on 127.0.0.1: yields the base URL and the list of paths requested so far."""
+    requested: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def do_GET(self):
+            requested.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port_url(path: str = "/file") -> str:
+    """A 127.0.0.1 URL nothing listens on: connecting fails as it does without network."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}{path}"

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from builders import HUMAN_GENE_INFO, SHARED, gene_info
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pfocr_enrich.enrich.engine import load_library
 from pfocr_enrich.enrich.idmap import IdMapper, excel_date_hint, load_id_map
 from pfocr_enrich.errors import InputError
 
@@ -92,8 +94,8 @@ def test_real_symbols_are_not_mistaken_for_dates(symbol: str):
     assert excel_date_hint(symbol) is None
 
 
-def test_entrez_tokens_pass_through_even_outside_the_tables():
-    assert human().map_genes(["7157", "123456789", "0123"]).entrez == ("7157", "123456789", "0123")
+def test_entrez_tokens_pass_through_even_outside_the_tables_without_leading_zeros():
+    assert human().map_genes(["7157", "123456789", "0123", "007157"]).entrez == ("7157", "123456789", "123")
 
 
 def test_mixed_list_of_symbols_and_entrez_ids():
@@ -113,10 +115,11 @@ def test_every_token_is_mapped_unmapped_or_a_duplicate(tokens: list[str]):
     assert result.n_input == result.n_mapped + len(result.unmapped) + result.duplicates
 
 
-def test_to_symbols_maps_entrez_ids_and_keeps_symbols_upper_cased():
+def test_to_symbols_without_a_library_gives_official_symbols_and_lists_unknown_names():
     result = human().map_genes(["7157", "Her2", "NOTAGENE", "p53", "999"], target="symbol")
-    assert result.ids == ("TP53", "HER2", "NOTAGENE", "P53")
-    assert [(g.name, g.reason) for g in result.unmapped] == [("999", "unknown")]
+    assert result.ids == ("TP53", "ERBB2")
+    assert [(g.name, g.reason) for g in result.unmapped] == [("NOTAGENE", "unknown"), ("999", "unknown")]
+    assert result.duplicates == 1  # p53 is TP53
     with pytest.raises(ValueError, match="not Entrez"):
         _ = result.entrez
 
@@ -165,3 +168,110 @@ def test_id_table_with_a_non_numeric_entrez_is_an_error_naming_the_line(tmp_path
     user = write(tmp_path / "mine.tsv", "symbol\tentrez\nTP53\t7157\nEGFR\tENSG000001\n")
     with pytest.raises(InputError, match=r"mine\.tsv line 3.*'ENSG000001' is not a number"):
         load_id_map([user], species=None)
+
+
+def test_previous_symbol_beats_an_alias_of_another_gene():
+    # Contract (issue 13): official, then previous, then alias; before, previous and alias tied (ambiguous).
+    mapper = IdMapper.from_table([*TABLE, ("ERBB1", "2064", "alias", HUMAN)], species=HUMAN)
+    assert mapper.map_genes(["ERBB1"]).entrez == ("1956",)
+
+
+def test_a_name_several_genes_share_in_its_best_tier_is_ambiguous_with_candidates():
+    mapper = IdMapper.from_table([*TABLE, ("ERBB1", "2064", "previous", HUMAN)], species=HUMAN)
+    (gene,) = mapper.map_genes(["ERBB1"]).unmapped
+    assert (gene.reason, gene.candidates) == ("ambiguous", ("1956", "2064"))
+    assert "previous symbol of 2 genes" in gene.detail
+
+
+def ncbi_table(tmp_path: Path, rows=HUMAN_GENE_INFO) -> Path:
+    return write(tmp_path / "Homo_sapiens.gene_info", gene_info(rows))
+
+
+def test_ncbi_table_maps_symbols_the_records_never_mention(tmp_path: Path):
+    records = write(tmp_path / "id_map.tsv", "symbol\tentrez\tkind\tspecies\nTP53\t7157\tofficial\tHomo sapiens\n")
+    result = load_id_map([records, ncbi_table(tmp_path)], HUMAN).map_genes(["CXCL2", "ATF3", "IER3", "TNFA", "TP53"])
+    assert result.entrez == ("2920", "467", "8870", "7124", "7157") and not result.unmapped
+
+
+def test_the_authority_decides_names_it_knows_and_the_records_add_the_rest(tmp_path: Path):
+    # A record from years ago called 55016 by its old official symbol; a bioentities word is the records' own.
+    records = write(
+        tmp_path / "id_map.tsv",
+        "symbol\tentrez\tkind\tspecies\nMARCH1\t55016\tofficial\tHomo sapiens\nTNFA\t999\tofficial\tHomo sapiens\n"
+        "NFKB-COMPLEX\t4790\talias\tHomo sapiens\n",
+    )
+    mapper = load_id_map([records, ncbi_table(tmp_path)], HUMAN)
+    assert mapper.map_genes(["TNFA", "MARCH1", "NFkB-complex"]).entrez == ("7124", "55016", "4790")
+    assert mapper.symbols_for(["55016", "999"]) == ["MARCHF1", "TNFA"]
+    assert mapper.standard_sources == (str(tmp_path / "Homo_sapiens.gene_info"),)
+
+
+def test_a_users_name_still_ranks_as_official_next_to_the_authority(tmp_path: Path):
+    user = write(tmp_path / "mine.tsv", "symbol\tentrez\nTNFA\t999\nMYGENE\t42\n")
+    result = load_id_map([ncbi_table(tmp_path), user], HUMAN).map_genes(["TNFA", "MYGENE"])
+    assert result.entrez == ("999", "42")
+
+
+def test_gene_info_of_another_species_is_left_out(tmp_path: Path):
+    mouse = write(tmp_path / "Mus_musculus.gene_info", gene_info([("10090", "21926", "Tnf", "Tnfa", "Tnf")]))
+    mapper = load_id_map([ncbi_table(tmp_path), mouse], "Mus_musculus")
+    assert mapper.map_genes(["TNFA"]).entrez == ("21926",)
+
+
+def test_symbol_library_matches_previous_symbols_and_aliases_to_its_official_names(tmp_path: Path):
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    library = mapper.symbol_library(["TNF", "TP53", "CXCL2", "ERBB2"])
+    result = mapper.map_genes(["TNFA", "p53", "MIP2", "HER2", "7157", "TNF"], "symbol", library)
+    assert result.ids == ("TNF", "TP53", "CXCL2", "ERBB2") and result.duplicates == 2 and not result.unmapped
+
+
+def test_symbol_library_lists_names_neither_it_nor_the_tables_know(tmp_path: Path):
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    result = mapper.map_genes(["TNF", "NOTAGENE", "1-Mar"], "symbol", mapper.symbol_library(["TNF"]))
+    assert result.ids == ("TNF",)
+    assert [(g.name, g.reason) for g in result.unmapped] == [("NOTAGENE", "unknown"), ("1-Mar", "excel_date")]
+
+
+def test_symbol_library_keeps_its_own_names_even_outdated_or_unknown_to_the_tables(tmp_path: Path):
+    # MSigDB v7.0 (2019) still writes MARCH1; a name only the library has still matches itself.
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    library = mapper.symbol_library(["MARCH1", "LOC_ONLY_HERE"])
+    result = mapper.map_genes(["MARCHF1", "march1", "55016", "LOC_only_here"], "symbol", library)
+    assert result.ids == ("MARCH1", "LOC_ONLY_HERE") and result.duplicates == 2
+
+
+def test_a_known_gene_the_library_lacks_maps_to_its_official_symbol_outside_the_universe(tmp_path: Path):
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    assert mapper.map_genes(["IEX1"], "symbol", mapper.symbol_library(["TNF"])).ids == ("IER3",)
+
+
+def test_symbol_library_naming_one_gene_twice_is_matched_through_its_official_name(tmp_path: Path):
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    library = mapper.symbol_library(["TNFA", "TNF"])
+    assert library.by_entrez["7124"] == "TNF"
+    assert mapper.map_genes(["TNFSF2", "7124", "TNFA"], "symbol", library).ids == ("TNF", "TNFA")
+
+
+def test_unknown_names_say_to_set_id_map_ncbi_only_when_no_authority_table_was_given(tmp_path: Path):
+    (without,) = human().map_genes(["CXCL2"]).unmapped
+    (with_ncbi,) = load_id_map([ncbi_table(tmp_path)], HUMAN).map_genes(["NOTAGENE"]).unmapped
+    assert "id_map: ncbi" in without.detail and "id_map: ncbi" not in with_ncbi.detail
+
+
+@pytest.mark.parametrize(
+    ("gmt", "list_genes", "expected"),
+    [
+        ("h.all.v7.0.symbols.gmt", ["TNFA", "CXCL2", "IEX1", "P53"], ("TNF", "CXCL2", "IER3", "TP53")),
+        ("enrichr.GO_Biological_Process_2021.gmt", ["TNFA", "MIP2A", "TP53", "7124"], ("TNF", "CXCL2", "TP53")),
+    ],
+)
+def test_real_symbol_libraries_match_previous_symbols_and_aliases(tmp_path: Path, gmt, list_genes, expected):
+    path = SHARED / "gmt_other" / gmt
+    if not path.is_file():
+        pytest.skip(f"../shared not present: {path} is missing (only CI and developers have ../shared)")
+    library = load_library(path)
+    mapper = load_id_map([ncbi_table(tmp_path)], HUMAN)
+    result = mapper.map_genes([*list_genes, "NOTAGENE"], "symbol", mapper.symbol_library(library.genes))
+    assert result.ids == expected
+    assert set(expected) <= set(library.genes)
+    assert [(g.name, g.reason) for g in result.unmapped] == [("NOTAGENE", "unknown")]

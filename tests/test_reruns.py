@@ -3,6 +3,7 @@ their stage, --config overrides work, nothing stale is left unsaid, errors are o
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from builders import REPO, SNAKEMAKE, make_lists, make_records
+from builders import HUMAN_GENE_INFO, REPO, SNAKEMAKE, gene_info, make_lists, make_records, serve
 from builders import run_snakemake as snakemake
 
 HUMAN = "pfocr_example_Homo_sapiens_entrez"
@@ -292,3 +293,37 @@ def test_impossible_settings_stop_before_anything_runs_with_one_message(
     assert message in done.stderr
     assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
     assert not (tmp_path / "results/gmt").exists()
+
+
+def test_id_map_ncbi_fetches_each_species_table_once_and_maps_symbols_for_a_symbol_library(
+    inputs: dict, tmp_path: Path
+):
+    served = tmp_path / "served" / "Mammalia"
+    served.mkdir(parents=True)
+    with gzip.open(served / "Homo_sapiens.gene_info.gz", "wt") as handle:
+        handle.write(gene_info(HUMAN_GENE_INFO))
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "stress.txt").write_text("TNFA\nCXCL2\nATF3\nIER3\nNOTAGENE\n")
+    symbols = tmp_path / "symbols.gmt"
+    symbols.write_text("STRESS\tdesc\tTNF\tCXCL2\tATF3\tIER3\tEGFR\nOTHER\tdesc\tTP53\tERBB2\tMARCHF1\n")
+    with serve(tmp_path / "served") as (base_url, requested):
+        config = with_changes(
+            inputs,
+            {
+                "records": None,
+                "lists": str(lists),
+                "id_map": "ncbi",
+                "ncbi_gene_info_url": base_url,
+                "enrichment": {"libraries": [str(symbols)]},
+            },
+        )
+        done = snakemake(tmp_path / "run", "enrich", config=config)
+        assert done.returncode == 0, done.stderr[-3000:]
+        again = snakemake(tmp_path / "run", "enrich", "--forcerun", "id_tables")
+        assert again.returncode == 0, again.stderr[-3000:]
+    assert requested == ["/Mammalia/Homo_sapiens.gene_info.gz"]  # once: the second run used the cache
+    result = table(tmp_path / "run", "symbols", "stress")
+    assert result.loc[result["set_id"] == "STRESS", "overlap"].item() == 4  # TNFA (previous symbol) -> TNF
+    unmapped = pd.read_csv(tmp_path / "run/results/enrichment/unmapped.tsv", sep="\t")
+    assert unmapped["gene"].tolist() == ["NOTAGENE"]

@@ -18,7 +18,8 @@ import pandas as pd
 
 from pfocr_enrich.enrich.engine import Settings, annotate, enrich_lists, load_library, make_universe
 from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
-from pfocr_enrich.enrich.idmap import load_id_map
+from pfocr_enrich.enrich.idmap import IdMapper, MappingResult, load_id_map
+from pfocr_enrich.enrich.idsources import is_available, read_manifest
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS, write_frame
 
@@ -27,6 +28,8 @@ SUMMARY_FILE = "_summary.tsv"
 UNMAPPED_FILE = "_unmapped.tsv"
 SIGNIFICANT_FILE = "_significant.tsv"
 PROGRESS_SECONDS = 5.0
+UNMAPPED_WARNING_SHARE = 0.10  # a list losing more than this share of its names is named on the console
+UNMAPPED_WARNINGS_SHOWN = 5  # lists named one by one per chunk; the rest are counted in one line
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class ChunkJob:
     background: Path | None
     figures: Path | None  # figures.tsv, for libraries built from records
     settings: Settings
+    # The species' manifest of fetched ID tables (idsources.write_manifest): NCBI gene_info,
+    # HGNC, URLs in id_map. None: only `id_maps`.
+    id_tables: Path | None = None
 
 
 def read_background(path: Path) -> GeneList:
@@ -54,17 +60,66 @@ def figure_links(figures_tsv: Path) -> pd.DataFrame:
     return figures.rename(columns={"figlink": "link"})[["pmcid", "year", "link"]]
 
 
+def _load_mapper(job: ChunkJob) -> tuple[IdMapper, list[str]]:
+    """The chunk's ID mapper, and the id_map sources that could not be fetched (no network)."""
+    fetched = read_manifest(job.id_tables) if job.id_tables is not None else []
+    paths = [*job.id_maps, *(Path(table.path) for table in fetched if is_available(table))]
+    missing = [table.url or table.source for table in fetched if not is_available(table)]
+    started = time.monotonic()
+    mapper = load_id_map(paths, job.species)
+    # One line a chunk, in its log: the step that fetched the tables said so on the console already.
+    log.info(
+        "ID tables for %s: %s (%d names, %.1f s)%s",
+        job.species,
+        ", ".join(str(path) for path in paths) or "none",
+        len(mapper.official) + len(mapper.previous) + len(mapper.alias),
+        time.monotonic() - started,
+        f"; not downloaded: {', '.join(missing)}, so symbols map through the PFOCR records' table only"
+        if missing
+        else "",
+    )
+    return mapper, missing
+
+
+def unmapped_fix(mapper: IdMapper, missing_tables: list[str]) -> str:
+    """What to do when many names don't map, given which ID tables the mapper had."""
+    if missing_tables:
+        return "rerun with the network so the ID tables in id_map (" + ", ".join(missing_tables) + ") are downloaded"
+    if not mapper.standard_sources:
+        return (
+            "set id_map: ncbi in config.yaml to map symbols through NCBI's gene table "
+            "(official, previous and alias symbols), not only the PFOCR records' table"
+        )
+    return "check enrichment.species and the names listed in unmapped.tsv (spelling, Excel dates)"
+
+
+def unmapped_warning(list_name: str, library_name: str, mapping: MappingResult, fix: str) -> str | None:
+    """One console line when more than UNMAPPED_WARNING_SHARE of a list's distinct names did not map."""
+    distinct = mapping.n_mapped + len(mapping.unmapped)
+    if not distinct or len(mapping.unmapped) <= UNMAPPED_WARNING_SHARE * distinct:
+        return None
+    reasons: dict[str, int] = {}
+    for gene in mapping.unmapped:
+        reasons[gene.reason] = reasons.get(gene.reason, 0) + 1
+    counted = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+    return (
+        f"list {list_name!r} vs {library_name}: {len(mapping.unmapped)} of {distinct} genes "
+        f"({len(mapping.unmapped) / distinct:.0%}) did not map ({counted}; listed in unmapped.tsv). Fix: {fix}."
+    )
+
+
 def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     started = time.monotonic()
     library = load_library(job.library)
-    mapper = load_id_map(list(job.id_maps), job.species)
+    mapper, missing_tables = _load_mapper(job)
+    symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
     wanted = set(job.list_names)
     gene_lists = [gl for gl in read_gene_lists(job.lists) if gl.name in wanted]
     background = None
     unmapped_rows = []
     if job.background is not None:
         background_list = read_background(job.background)
-        background_mapping = mapper.map_genes(background_list.genes, target=library.id_type)
+        background_mapping = mapper.map_genes(background_list.genes, library.id_type, symbol_library)
         background = list(background_mapping.ids)
         unmapped_rows += [
             ("(background)", library.name, u.name, u.reason, "/".join(u.candidates))
@@ -84,13 +139,28 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         log.info("%s: %s", library.name, note)
 
     mapped, mappings = {}, {}
+    poorly_mapped = []  # console lines, one a list
+    fix = unmapped_fix(mapper, missing_tables)
     for gene_list in gene_lists:
-        mapping = mapper.map_genes(gene_list.genes, target=library.id_type)
+        mapping = mapper.map_genes(gene_list.genes, library.id_type, symbol_library)
         mapped[gene_list.name] = (list(mapping.ids), mapping.n_input)
         mappings[gene_list.name] = mapping
         unmapped_rows += [
             (gene_list.name, library.name, u.name, u.reason, "/".join(u.candidates)) for u in mapping.unmapped
         ]
+        warning = unmapped_warning(gene_list.name, library.name, mapping, fix)
+        if warning:
+            poorly_mapped.append(warning)
+    for warning in poorly_mapped[:UNMAPPED_WARNINGS_SHOWN]:
+        log.warning("%s", warning)
+    if len(poorly_mapped) > UNMAPPED_WARNINGS_SHOWN:
+        log.warning(
+            "%s: %d more lists have over %.0f%% of their names unmapped; see unmapped.tsv. Fix: %s",
+            library.name,
+            len(poorly_mapped) - UNMAPPED_WARNINGS_SHOWN,
+            100 * UNMAPPED_WARNING_SHARE,
+            fix,
+        )
     annotations = annotate(
         library,
         symbols=dict(mapper.symbols) if library.id_type == "entrez" else None,

@@ -1,20 +1,27 @@
 """The one ID mapper: users' gene names -> the ID type of a gene set library.
 
 Tokens are detected one by one, so a list may mix IDs: a token of ASCII digits only is an
-Entrez ID (kept as given, even outside the library: the enrichment reduces lists to its
-universe); anything else is a gene symbol.
+Entrez ID (leading zeros dropped; kept even outside the tables, as the enrichment reduces lists
+to the library's universe); anything else is a gene symbol.
 
-Symbols map to Entrez through a table built from the PFOCR records themselves (the
-workflow's `id_map.tsv`: `symbol, entrez, kind, species`, kind `official`, `alias` or
-`previous`), optionally extended by users' tables (config `id_map:`, TSV with `symbol` and
-`entrez` columns). A user table's rows rank as official symbols: they add names the records
-lack, and a name that both the records and the user give as official for different genes is
-reported as ambiguous rather than silently picked.
+Symbols map through ID tables (idtables.py reads them): the records' own table (the workflow's
+`id_map.tsv`: `symbol, entrez, kind, species`, kind `official`, `previous` or `alias`), NCBI
+gene_info and HGNC files (the nomenclature authorities' tables, `id_map: ncbi`), and users'
+TSVs (`symbol` and `entrez` columns). Where an authority's table is given, it decides every
+name it knows; the records' table only adds names it lacks (without network it is the only
+table). A user's rows rank as official symbols: they add names the others lack, and a name
+that a user and another table give as official for different genes is ambiguous rather than
+silently picked.
 
-Resolution, ignoring case: if the name is an official symbol, of one gene -> that gene, of
-several -> ambiguous. Otherwise aliases and previous symbols: one gene -> mapped, several
--> ambiguous, none -> unknown. A table holding several species makes every shared symbol
-(human EGFR, mouse Egfr) ambiguous, so pass the library's species.
+Resolution, ignoring case, in precedence order: official symbol, then previous symbol, then
+alias. The first tier that has the name decides: one gene -> mapped, several -> ambiguous
+(listed with its candidates); no tier -> unknown. A table holding several species makes every
+shared symbol (human EGFR, mouse Egfr) ambiguous, so pass the library's species.
+
+Against a symbol library (MSigDB, Enrichr) a name the library itself uses matches as it is;
+any other name, and every Entrez ID, goes through the table to the gene and then to the
+library's own name for that gene: TNFA (a previous symbol) matches the library's TNF. A name
+the library lacks and no table knows is `unknown`.
 
 Excel turns some symbols into dates (MARCHF1 was MARCH1 -> `1-Mar`); names shaped like
 dates are reported as `excel_date` with the symbol they probably were. Date serial numbers
@@ -23,21 +30,19 @@ dates are reported as `excel_date` with the symbol they probably were. Date seri
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.errors import InputError
+from pfocr_enrich.enrich.idtables import ID_TABLE, KINDS, IdRow, IdTable, is_entrez, normalise_entrez, read_id_table
 from pfocr_enrich.species import species_token
-from pfocr_enrich.user_text import read_user_text
 
-ENTREZ_TOKEN = re.compile(r"[0-9]+")
 ID_TYPES = ("entrez", "symbol")
-KINDS = ("official", "alias", "previous", "user")
-_OFFICIAL_KINDS = frozenset({"official", "user"})
+# Precedence of a name's meanings: a user's rows rank as official symbols.
+TIER_OF_KIND = {"official": 0, "user": 0, "previous": 1, "alias": 2}
+TIER_NAMES = ("official symbol", "previous symbol", "alias")
+_NO_STANDARD_FIX = "set id_map: ncbi in config.yaml to map through NCBI's gene table, or give the Entrez ID"
 
 # Symbol families Excel reads as dates: month -> (current prefix, former prefix, numbers that exist).
 DATE_SYMBOL_FAMILIES = {
@@ -87,51 +92,161 @@ def normalise_symbol(symbol: str) -> str:
 
 
 @dataclass(frozen=True)
+class SymbolLibrary:
+    """A symbol library's genes as the mapper matches lists against them."""
+
+    names: frozenset[str]  # the library's genes, normalised
+    by_entrez: dict[str, str]  # Entrez ID -> the library's name for that gene
+
+
+@dataclass(frozen=True)
+class Names:
+    """One tier of names (official symbols, previous symbols or aliases) and the genes they name."""
+
+    kind: str  # "official symbol", "previous symbol" or "alias", for messages
+    unique: dict[str, str]  # normalised name -> the one Entrez ID it names
+    shared: dict[str, tuple[str, ...]]  # normalised name -> the Entrez IDs it names (several), numeric order
+
+    def genes(self, key: str) -> tuple[str, ...]:
+        gene = self.unique.get(key)
+        return (gene,) if gene is not None else self.shared.get(key, ())
+
+    def __len__(self) -> int:
+        return len(self.unique) + len(self.shared)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.unique or key in self.shared
+
+
+@dataclass(frozen=True)
 class IdMapper:
-    official: dict[str, frozenset[str]]  # normalised symbol -> Entrez IDs it is the official symbol of
-    other: dict[str, frozenset[str]]  # normalised alias or previous symbol -> Entrez IDs
-    symbols: dict[str, str]  # Entrez ID -> its official symbol, as the records spell it
+    official: Names  # official symbols, and users' names
+    previous: Names
+    alias: Names
+    symbols: dict[str, str]  # Entrez ID -> its official symbol, as the tables spell it
+    standard_sources: tuple[str, ...] = ()  # the NCBI/HGNC tables used; empty: records' and users' only
+
+    @property
+    def tiers(self) -> tuple[Names, Names, Names]:
+        """Precedence order: official, previous, alias."""
+        return (self.official, self.previous, self.alias)
 
     @classmethod
-    def from_table(cls, rows: Iterable[tuple[str, str, str, str]], species: str | None = None) -> IdMapper:
-        """Build from `(symbol, entrez, kind, species)` rows (tables.ID_MAP_COLUMNS order).
+    def from_table(cls, rows: Iterable[IdRow], species: str | None = None) -> IdMapper:
+        """Build from `(symbol, entrez, kind, species)` rows (tables.ID_MAP_COLUMNS order), as one records' table.
+
+        Rows whose Entrez ID is not a number are left out (the file readers reject them).
+        """
+        clean = [
+            (symbol, normalise_entrez(entrez.strip()), kind, row_species)
+            for symbol, entrez, kind, row_species in rows
+            if is_entrez(entrez.strip())
+        ]
+        return cls.from_tables([IdTable("rows", ID_TABLE, clean)], species)
+
+    @classmethod
+    def from_tables(cls, tables: Iterable[IdTable], species: str | None = None) -> IdMapper:
+        """Build from ID tables (as `read_id_table` gives them: Entrez IDs checked and without
+        leading zeros): the authorities' (NCBI, HGNC) decide the names they know.
 
         With `species`, rows of other species are left out ("Homo sapiens" and "Homo_sapiens"
         are the same); rows with an empty species apply to every species.
         """
+        tables = list(tables)
         wanted = species_token(species) if species else None
-        official: dict[str, set[str]] = {}
-        other: dict[str, set[str]] = {}
-        official_names: dict[str, dict[str, bool]] = {}  # entrez -> {symbol: only users give it}
-        for symbol, entrez, kind, row_species in rows:
-            if kind not in KINDS:
-                raise ValueError(f"ID table row {symbol!r}, {entrez!r}: kind {kind!r} is not one of {KINDS}")
-            if wanted and row_species and species_token(row_species) != wanted:
-                continue
-            symbol, entrez, key = symbol.strip(), entrez.strip(), normalise_symbol(symbol)
-            if not key or not ENTREZ_TOKEN.fullmatch(entrez):
-                continue
-            if kind in _OFFICIAL_KINDS:
-                official.setdefault(key, set()).add(entrez)
-                spellings = official_names.setdefault(entrez, {})
-                spellings[symbol] = spellings.get(symbol, True) and kind == "user"
-            else:
-                other.setdefault(key, set()).add(entrez)
-        return cls(
-            official={key: frozenset(ids) for key, ids in official.items()},
-            other={key: frozenset(ids) for key, ids in other.items()},
-            symbols={entrez: _best_symbol(entrez, names, other) for entrez, names in official_names.items()},
-        )
+        species_kept: dict[str, bool] = {"": True}
+        # Per tier, names of one gene and names of several. Most names have one gene, so no set
+        # is made for them: a human gene_info file gives 500,000 names.
+        unique: tuple[dict[str, str], ...] = ({}, {}, {})
+        shared: tuple[dict[str, set[str]], ...] = ({}, {}, {})
+        # Entrez ID -> its official symbol as first given, and the rank of the table that gave it
+        # (authority 0, records 1, user 2); where tables spell it differently, every spelling's rank.
+        symbol_of: dict[str, str] = {}
+        rank_of: dict[str, int] = {}
+        spellings_of: dict[str, dict[str, int]] = {}
+
+        def add(table: IdTable, decided: frozenset[str]) -> None:
+            table_rank = 0 if table.standard else 1  # users' rows rank 2
+            for symbol, entrez, kind, row_species in table.rows:
+                kept = species_kept.get(row_species)
+                if kept is None:
+                    kept = species_kept[row_species] = not wanted or species_token(row_species) == wanted
+                tier = TIER_OF_KIND.get(kind)
+                if tier is None:
+                    raise ValueError(f"ID table row {symbol!r}, {entrez!r}: kind {kind!r} is not one of {KINDS}")
+                symbol = symbol.strip()
+                key = symbol.upper()
+                if not kept or not key:
+                    continue
+                # A user's word stands; the records' yields to the authorities on every name they know
+                # (their symbol still names Entrez IDs the authorities lack, such as discontinued ones).
+                if kind == "user" or key not in decided:
+                    unique_names, shared_names = unique[tier], shared[tier]
+                    known = unique_names.get(key)
+                    if known is None:
+                        if key in shared_names:
+                            shared_names[key].add(entrez)
+                        else:
+                            unique_names[key] = entrez
+                    elif known != entrez:
+                        shared_names[key] = {known, entrez}
+                        del unique_names[key]
+                if tier == 0:
+                    rank = 2 if kind == "user" else table_rank
+                    first = symbol_of.get(entrez)
+                    if first is None:
+                        symbol_of[entrez], rank_of[entrez] = symbol, rank
+                    elif first != symbol or entrez in spellings_of:
+                        spellings = spellings_of.setdefault(entrez, {first: rank_of[entrez]})
+                        spellings[symbol] = min(rank, spellings.get(symbol, rank))
+                    elif rank < rank_of[entrez]:
+                        rank_of[entrez] = rank
+
+        def names(tier: int) -> Names:
+            several = {key: tuple(sorted(ids, key=int)) for key, ids in shared[tier].items()}
+            return Names(TIER_NAMES[tier], unique[tier], several)
+
+        standard = [table for table in tables if table.standard]
+        for table in standard:
+            add(table, frozenset())
+        decided = frozenset().union(*unique, *shared)  # the authorities' names, before the others add theirs
+        for table in tables:
+            if not table.standard:
+                add(table, decided)
+        official, previous, alias = names(0), names(1), names(2)
+        for entrez, spellings in spellings_of.items():
+            symbol_of[entrez] = _best_symbol(entrez, spellings, (previous, alias))
+        return cls(official, previous, alias, symbol_of, tuple(table.source for table in standard))
 
     def symbols_for(self, entrez_ids: Iterable[str]) -> list[str]:
         """The official symbol of each Entrez ID, "" when the tables know none."""
-        return [self.symbols.get(entrez, "") for entrez in entrez_ids]
+        return [self.symbols.get(normalise_entrez(entrez), "") for entrez in entrez_ids]
 
-    def map_genes(self, tokens: Iterable[str], target: str = "entrez") -> MappingResult:
+    def symbol_library(self, genes: Iterable[str]) -> SymbolLibrary:
+        """Index a symbol library's genes for `map_genes(..., target="symbol", library=...)`.
+
+        Each library name is resolved like a list's; where several name one gene (TNF and
+        TNFA), the one of the highest tier (the official symbol) stands for it.
+        """
+        names = frozenset(normalise_symbol(gene) for gene in genes)
+        best: dict[str, tuple[int, str]] = {}
+        for name in names:
+            for tier, meanings in enumerate(self.tiers):
+                entrez_ids = meanings.genes(name)
+                if entrez_ids:
+                    if len(entrez_ids) == 1:
+                        (entrez,) = entrez_ids
+                        best[entrez] = min(best.get(entrez, (tier, name)), (tier, name))
+                    break
+        return SymbolLibrary(names, {entrez: name for entrez, (_, name) in best.items()})
+
+    def map_genes(
+        self, tokens: Iterable[str], target: str = "entrez", library: SymbolLibrary | None = None
+    ) -> MappingResult:
         """Map a list's tokens to `target` IDs: "entrez", or "symbol" for symbol libraries.
 
-        To symbols, Entrez tokens become their official symbol and symbol tokens are kept
-        (a symbol library matches its own names; aliases are not rewritten).
+        To symbols, pass the library (`symbol_library`): names it uses match as they are,
+        others and Entrez IDs become its name for the gene. Without it, the official symbol.
         """
         if target not in ID_TYPES:
             raise ValueError(f"target {target!r} is not one of {ID_TYPES}")
@@ -143,7 +258,10 @@ class IdMapper:
             if not name:
                 continue
             n_input += 1
-            gene_id, problem = self._resolve(name, target)
+            if target == "entrez":
+                gene_id, problem = self._to_entrez(name)
+            else:
+                gene_id, problem = self._to_symbol(name, library)
             if gene_id is not None:
                 seen = gene_id in ids
                 ids.setdefault(gene_id)
@@ -154,53 +272,72 @@ class IdMapper:
             duplicates += seen
         return MappingResult(target, tuple(ids), tuple(unmapped.values()), duplicates, n_input)
 
-    def _resolve(self, name: str, target: str) -> tuple[str | None, UnmappedGene | None]:
-        if ENTREZ_TOKEN.fullmatch(name):
-            if target == "entrez":
-                return name, None
-            symbol = self.symbols.get(name)
+    def _to_entrez(self, name: str) -> tuple[str | None, UnmappedGene | None]:
+        if is_entrez(name):
+            return normalise_entrez(name), None
+        date_hint = excel_date_hint(name)
+        if date_hint is not None:
+            return None, date_hint
+        return self._resolve_symbol(name)
+
+    def _to_symbol(self, name: str, library: SymbolLibrary | None) -> tuple[str | None, UnmappedGene | None]:
+        by_entrez = library.by_entrez if library else {}
+        if is_entrez(name):
+            entrez = normalise_entrez(name)
+            symbol = by_entrez.get(entrez) or normalise_symbol(self.symbols.get(entrez, ""))
             if symbol:
-                return normalise_symbol(symbol), None
-            detail = (
-                f"Entrez ID {name} has no symbol in the PFOCR records or id_map, so it can't match a symbol "
-                "library; add it to an id_map table or give the symbol."
-            )
+                return symbol, None
+            fix = "" if self.standard_sources else ", or set id_map: ncbi in config.yaml to map through NCBI's table"
+            detail = f"Entrez ID {name} has no symbol in the ID tables, so it can't match a symbol library; "
+            detail += f"give the symbol{fix}."
             return None, UnmappedGene(name, "unknown", (), detail)
         date_hint = excel_date_hint(name)
         if date_hint is not None:
             return None, date_hint
-        if target == "symbol":
-            return normalise_symbol(name), None
         key = normalise_symbol(name)
-        tiers = ((self.official.get(key), "official symbol"), (self.other.get(key), "alias or previous symbol"))
-        for entrez_ids, kind in tiers:
-            if not entrez_ids:
+        if library and key in library.names:  # the library's own vocabulary, as Enrichr and MSigDB match
+            return key, None
+        entrez, problem = self._resolve_symbol(name)
+        if entrez is None:
+            return None, problem
+        return by_entrez.get(entrez) or normalise_symbol(self.symbols.get(entrez, "")) or key, None
+
+    def _resolve_symbol(self, name: str) -> tuple[str | None, UnmappedGene | None]:
+        """The Entrez ID a symbol names: official, then previous, then alias; else why not."""
+        key = normalise_symbol(name)
+        for meanings in self.tiers:
+            candidates = meanings.genes(key)
+            if not candidates:
                 continue
-            if len(entrez_ids) == 1:
-                return next(iter(entrez_ids)), None
-            candidates = tuple(sorted(entrez_ids, key=int))
+            if len(candidates) == 1:
+                return candidates[0], None
             named = ", ".join(f"{e} ({self.symbols[e]})" if e in self.symbols else e for e in candidates)
-            detail = f"{name} is the {kind} of {len(candidates)} genes: {named}; give the Entrez ID you mean."
+            detail = f"{name} is the {meanings.kind} of {len(candidates)} genes: {named}; give the Entrez ID you mean."
             return None, UnmappedGene(name, "ambiguous", candidates, detail)
-        detail = (
-            f"{name} is no official, alias or previous symbol in the PFOCR records or id_map; "
-            "check the spelling and species, or give its Entrez ID."
-        )
+        fix = "check the spelling and species, or give its Entrez ID" if self.standard_sources else _NO_STANDARD_FIX
+        detail = f"{name} is no official, previous or alias symbol in the ID tables; {fix}."
         return None, UnmappedGene(name, "unknown", (), detail)
 
 
-def _best_symbol(entrez: str, names: dict[str, bool], other: dict[str, set[str]]) -> str:
+def _best_symbol(entrez: str, names: dict[str, int], outdated: tuple[Names, ...]) -> str:
     """The official symbol to show for an Entrez ID when the tables give several.
 
     Records from different years may name a gene by its old and new symbol (MARCH1, MARCHF1):
-    a symbol that is also an alias or previous symbol of the gene is the outdated one. Then
-    records' symbols before users', then alphabetical, so the choice is stable.
+    a symbol that is also a previous symbol or alias of the gene is the outdated one. Then the
+    authorities' symbols before the records', the records' before users', then alphabetical,
+    so the choice is stable.
     """
-    return min(names, key=lambda symbol: (entrez in other.get(normalise_symbol(symbol), ()), names[symbol], symbol))
+
+    def is_outdated(symbol: str) -> bool:
+        return any(entrez in tier.genes(normalise_symbol(symbol)) for tier in outdated)
+
+    return min(names, key=lambda symbol: (is_outdated(symbol), names[symbol], symbol))
 
 
 def excel_date_hint(name: str) -> UnmappedGene | None:
     """An `excel_date` report if `name` is shaped like a date, naming the symbol it may have been."""
+    if "-" not in name and "/" not in name:  # every date shape has one; spares most names four regexes
+        return None
     readings: list[tuple[int, int]] = []  # (month, number)
     if match := _DAY_MONTH.fullmatch(name):
         readings = [(_MONTHS[match[2].lower()], int(match[1]))]
@@ -227,48 +364,10 @@ def excel_date_hint(name: str) -> UnmappedGene | None:
 
 
 def load_id_map(paths: Iterable[Path], species: str | None) -> IdMapper:
-    """One mapper from the workflow's id_map.tsv and any users' tables.
+    """One mapper from ID table files in any format `read_id_table` knows (detected by header).
 
-    A table with a `kind` column (the workflow's) keeps its kinds; without one (a user's
-    `symbol`/`entrez` table, other columns ignored) every row is kind `user`, ranked as an
-    official symbol. A `species` column, where present, selects rows of `species`.
+    The records' id_map.tsv keeps its kinds; a user's `symbol`/`entrez` table (other columns
+    ignored) ranks as official symbols; NCBI gene_info and HGNC files are the authorities. A
+    `species` column, or gene_info's tax_id, selects rows of `species`.
     """
-    rows: list[tuple[str, str, str, str]] = []
-    for path in paths:
-        rows.extend(_read_id_table(Path(path)))
-    return IdMapper.from_table(rows, species)
-
-
-def _read_id_table(path: Path) -> list[tuple[str, str, str, str]]:
-    text = read_user_text(path, "ID table", "Check 'id_map' in config.yaml.")
-    reader = csv.reader(io.StringIO(text), delimiter="\t")
-    header = [cell.strip().lower() for cell in next(reader, [])]
-    if "symbol" not in header or "entrez" not in header:
-        comma = " It looks comma-separated: save it tab-separated." if "," in ",".join(header) else ""
-        raise InputError(
-            f"ID table {path}: needs a tab-separated header with 'symbol' and 'entrez' columns "
-            f"(found: {', '.join(repr(c) for c in header) or 'none'}).{comma}"
-        )
-    columns = {name: header.index(name) for name in ("symbol", "entrez", "kind", "species") if name in header}
-
-    def cell(row: list[str], name: str, default: str = "") -> str:
-        at = columns.get(name)
-        return row[at].strip() if at is not None and at < len(row) else default
-
-    rows = []
-    for row in reader:
-        symbol, entrez = cell(row, "symbol"), cell(row, "entrez")
-        if not symbol and not entrez:
-            continue
-        kind = cell(row, "kind", "user") if "kind" in columns else "user"
-        if not symbol or not ENTREZ_TOKEN.fullmatch(entrez) or kind not in KINDS:
-            problem = (
-                "the symbol is empty"
-                if not symbol
-                else f"entrez {entrez!r} is not a number"
-                if not ENTREZ_TOKEN.fullmatch(entrez)
-                else f"kind {kind!r} is not one of {', '.join(KINDS)}"
-            )
-            raise InputError(f"ID table {path} line {reader.line_num}: {problem}. Fix or delete that row.")
-        rows.append((symbol, entrez, kind, cell(row, "species")))
-    return rows
+    return IdMapper.from_tables([read_id_table(Path(path)) for path in paths], species)

@@ -8,6 +8,7 @@ import yaml
 
 from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
 from pfocr_enrich.enrich.genelists import ignored_files, read_gene_lists
+from pfocr_enrich.enrich.idsources import is_remote_source
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
 from pfocr_enrich.species import species_token
@@ -64,6 +65,8 @@ GENE_SETS_JSON = f"{WORK_DIR}/gene_sets.json"
 FIGURES_TSV = f"{GMT_DIR}/figures.tsv"
 SKIPPED_TSV = f"{GMT_DIR}/skipped.tsv"
 ID_MAP_TSV = f"{GMT_DIR}/id_map.tsv"
+ID_TABLES = f"{GMT_DIR}/id_tables/{{species}}.tsv"
+ID_TABLE_CACHE = "resources/id_maps"
 GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
 GMT_ID_TYPES = ("entrez", "symbol")
 BUILT_PREFIX = f"pfocr_{config['release']}_"
@@ -190,18 +193,17 @@ def species_of_lists() -> dict[str, str]:
 
 
 LIST_SPECIES = species_of_lists()
+ID_MAP_ENTRIES = (
+    []
+    if config["id_map"] is None
+    else [config["id_map"]] if isinstance(config["id_map"], str) else config["id_map"]
+)
+# Paths (gene_info, HGNC, symbol/entrez TSVs) are read as they are; `ncbi` and URLs are fetched
+# once per species by rule id_tables and cached under ID_TABLE_CACHE.
 USER_ID_MAPS = [
-    existing_path("id_map", p)
-    for p in (
-        []
-        if config["id_map"] is None
-        else (
-            [config["id_map"]]
-            if isinstance(config["id_map"], str)
-            else config["id_map"]
-        )
-    )
+    existing_path("id_map", p) for p in ID_MAP_ENTRIES if not is_remote_source(p)
 ]
+REMOTE_ID_MAPS = [p for p in ID_MAP_ENTRIES if is_remote_source(p)]
 BACKGROUND = (
     None
     if ENRICHMENT["universe"] == "annotated"
@@ -238,6 +240,7 @@ SETTINGS = {
             },
             "report": {"cluster_jaccard": REPORT["cluster_jaccard"]},
             "id_map": config["id_map"],
+            "ncbi_gene_info_url": config["ncbi_gene_info_url"],
             "lists": LIST_SPECIES,
         },
     ),
@@ -357,6 +360,15 @@ def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
         "lists": config["lists"],
         "id_map": [ID_MAP_TSV] if RECORDS is not None else [],
         "user_id_maps": USER_ID_MAPS,
+        "id_tables": (
+            [
+                ID_TABLES.format(
+                    species=species_token(library_species(wildcards.library))
+                )
+            ]
+            if REMOTE_ID_MAPS
+            else []
+        ),
         "background": [BACKGROUND] if BACKGROUND else [],
         "figures": [FIGURES_TSV] if built else [],
         "settings": SETTINGS["enrich"],
@@ -446,6 +458,15 @@ def provenance_inputs(wildcards) -> dict[str, list[str]]:
         ],
         "background": [BACKGROUND] if BACKGROUND else [],
         "id_map": USER_ID_MAPS,
+        # which NCBI/HGNC tables each species used, with their SHA-256
+        "id_tables": (
+            expand(
+                ID_TABLES,
+                species={species_token(library_species(n)) for n in library_names()},
+            )
+            if REMOTE_ID_MAPS and LIST_NAMES
+            else []
+        ),
         "settings": [SETTINGS["provenance"]],
     }
 

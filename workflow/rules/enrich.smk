@@ -4,6 +4,7 @@
 # Downloads need the network, which cluster nodes often lack; merges are quick file copies.
 localrules:
     download_library,
+    id_tables,
     enrichment_tables,
     enrichment_summary,
 
@@ -26,6 +27,28 @@ rule download_library:
         ],
     script:
         "../../scripts/download_library.py"
+
+
+# ID tables (id_map: ncbi, URLs) of one species, fetched once into resources/id_maps/ with their
+# SHA-256. Without network the manifest says "unavailable" and the records' table is used; after
+# the network is back, `snakemake --forcerun id_tables` fetches them.
+rule id_tables:
+    output:
+        ID_TABLES,
+    log:
+        "logs/id_tables/{species}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=30,
+    params:
+        sources=REMOTE_ID_MAPS,
+        cache=ID_TABLE_CACHE,
+        base_url=config["ncbi_gene_info_url"],
+    script:
+        "../../scripts/id_tables.py"
 
 
 rule enrich_chunk:
