@@ -327,3 +327,47 @@ def test_id_map_ncbi_fetches_each_species_table_once_and_maps_symbols_for_a_symb
     assert result.loc[result["set_id"] == "STRESS", "overlap"].item() == 4  # TNFA (previous symbol) -> TNF
     unmapped = pd.read_csv(tmp_path / "run/results/enrichment/unmapped.tsv", sep="\t")
     assert unmapped["gene"].tolist() == ["NOTAGENE"]
+
+
+def test_lists_are_tested_only_against_libraries_of_their_species(inputs: dict, tmp_path: Path):
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "human.txt").write_text("IL6\nJAK1\nJAK2\nSTAT3\n")
+    (lists / "mouse.tsv").write_text("list\tgene\tspecies\ninsulin\tInsr\tMus musculus\ninsulin\tIrs1\tMus musculus\n")
+    (lists / "other.txt").write_text("Insr\nIrs1\nAkt2\n")
+    (lists / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    config = with_changes(inputs, {"lists": str(lists), "list_species": {"other": "Mus musculus"}})
+    done = snakemake(tmp_path / "run", "enrich", config=config)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = summary(tmp_path / "run")
+    assert sorted(zip(rows["list"], rows["library"], rows["species"], strict=True)) == [
+        ("human", HUMAN, "Homo sapiens"),
+        ("insulin", MOUSE, "Mus musculus"),
+        ("other", MOUSE, "Mus musculus"),
+    ]
+    assert sorted(p.name for p in (tmp_path / f"run/results/enrichment/{MOUSE}").glob("*.tsv")) == [
+        "insulin.tsv",
+        "other.tsv",
+    ]
+    assert "1 file(s) not read as gene lists" in done.stderr and "notes.xlsx" in done.stderr
+
+
+def test_a_list_whose_species_no_library_has_is_named_as_not_tested(inputs: dict, tmp_path: Path):
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "rat.txt").write_text("Insr\nIrs1\n")
+    (lists / "human.txt").write_text("IL6\nJAK1\n")
+    config = with_changes(inputs, {"lists": str(lists), "list_species": {"rat": "Rattus norvegicus"}})
+    done = snakemake(tmp_path / "run", "enrich", config=config)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "no library of their species: 1 lists: rat (Rattus norvegicus)" in done.stderr
+    assert "no list of its species: 1 libraries" in done.stderr and MOUSE in done.stderr
+
+
+def test_a_user_library_named_like_a_built_one_is_refused(inputs: dict, tmp_path: Path):
+    gmt = tmp_path / f"{HUMAN}.gmt"
+    gmt.write_text("S1\tone\t3569\t3716\t3717\n")
+    config = with_changes(inputs, {"enrichment": {"libraries": ["built", str(gmt)]}})
+    done = snakemake(tmp_path / "run", "-n", config=config)
+    assert done.returncode == 1
+    assert "the name of a library built from the records in this run" in done.stderr
