@@ -12,6 +12,7 @@ from scipy.stats import hypergeom
 from statsmodels.stats.multitest import multipletests
 
 from pfocr_enrich.enrich.engine import Settings, detect_id_type, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrich.stats import adjust_pvalues
 from pfocr_enrich.gmt import write_gmt
 
 GENES = [str(g) for g in range(1, 11)]  # a 10-gene universe
@@ -66,6 +67,31 @@ def test_count_tests_overlapping_reproduces_gseapy_style(tmp_path: Path):
     result = run(library(tmp_path), {"L": ["1", "2", "5"]}, settings)["L"]
     assert result.n_tests == 3
     np.testing.assert_allclose(result.table["padj"], multipletests(result.table["pvalue"], method="fdr_bh")[1])
+
+
+# Ten disjoint 4-gene sets; the list shares one gene with three of them, p = P(X >= 1) = 0.28 each.
+DISJOINT_SETS = {f"S{i}": [str(g) for g in range(4 * i + 1, 4 * i + 5)] for i in range(10)}
+ONE_GENE_IN_THREE_SETS = ["1", "5", "9"]
+
+
+def test_qvalue_pi0_counts_every_tested_set_under_count_tests_overlapping(tmp_path: Path):
+    # Over the three overlapping sets alone pi0 = (1 + 0) / 1.5; over all ten it is capped at 1,
+    # so the q-values are the BH values of the same three tests.
+    lib = library(tmp_path, DISJOINT_SETS)
+    lists = {"L": ONE_GENE_IN_THREE_SETS}
+    qvalue = run(lib, lists, Settings(min_set_size=1, correction="qvalue", count_tests="overlapping"))["L"]
+    bh = run(lib, lists, Settings(min_set_size=1, correction="fdr_bh", count_tests="overlapping"))["L"]
+    assert qvalue.n_tests == 3 and qvalue.table["pvalue"].max() < 0.5
+    np.testing.assert_array_equal(qvalue.table["padj"], bh.table["padj"])
+
+
+def test_qvalue_under_count_tests_all_is_storeys_q_over_every_tested_set(tmp_path: Path):
+    lib = library(tmp_path, DISJOINT_SETS)
+    many = [str(g) for g in range(1, 41, 3)]  # 14 genes, sharing genes with every set
+    result = run(lib, {"L": many}, Settings(min_set_size=1, correction="qvalue"))["L"]
+    padded = np.ones(result.n_tests)
+    padded[: len(result.table)] = result.table["pvalue"]
+    np.testing.assert_array_equal(result.table["padj"], adjust_pvalues(padded, "qvalue")[: len(result.table)])
 
 
 def test_gene_outside_universe_changes_nothing(tmp_path: Path):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pfocr_enrich.enrich.stats import adjust_pvalues
+from pfocr_enrich.enrich.stats import adjust_pvalues, hypergeom_pvalues, storey_pi0
 from pfocr_enrich.gmt import read_gmt, write_gmt
 from pfocr_enrich.report.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
 
@@ -45,6 +45,25 @@ def test_qvalues_count_every_tested_set_not_only_the_overlapping_rows():
     padded[:2] = [0.0001, 0.4]
     assert table["qvalue"].to_numpy() == pytest.approx(adjust_pvalues(padded, "qvalue")[:2])
     assert table["qvalue"][0] > clusterprofiler_table(result_table())["qvalue"][0]
+
+
+def test_qvalue_pi0_is_not_fooled_by_a_table_of_overlapping_sets_only():
+    # Ten sets of 4 genes each sharing one gene with a 200-gene list from 12,000: p = P(X >= 1)
+    # ~ 0.065 is all a null set can show. Storey's pi0 over these p would be (1 + 0) / 5 = 0.2.
+    table = pd.DataFrame({"set_size": 4, "query_size": 200, "universe_size": 12000, "overlap": 1}, index=range(10))
+    table["pvalue"] = hypergeom_pvalues(1, 4, 200, 12000)
+    table = table.assign(set_id="S", set_name="s", padj=table["pvalue"], overlap_genes="1")
+    np.testing.assert_array_equal(clusterprofiler_table(table)["qvalue"], adjust_pvalues(table["pvalue"], "fdr_bh"))
+
+
+def test_qvalue_under_count_tests_all_is_storeys_q_over_every_test_as_the_engine_computes_it():
+    # n_tests beyond the rows: the tests are every set that passed the size filter. Twelve rows with
+    # tiny p and two sets without overlap give pi0 = (1 + 2) / (14 x 0.5) = 3/7, so another estimator shows.
+    rows = pd.concat([result_table()] * 6, ignore_index=True).assign(pvalue=1e-6)
+    table = clusterprofiler_table(rows, n_tests=14)
+    padded = np.concatenate([np.full(12, 1e-6), np.ones(2)])
+    assert storey_pi0(padded) < 1
+    np.testing.assert_array_equal(table["qvalue"], adjust_pvalues(padded, "qvalue")[:12])
 
 
 def test_gseapy_reads_our_gmt_with_the_sets_we_wrote(tmp_path: Path):

@@ -23,6 +23,7 @@ from pfocr_enrich.enrich.stats import (
     gene_ratio,
     hypergeom_pvalues,
     odds_ratio,
+    pvalues_given_overlap,
     storey_pi0,
 )
 
@@ -235,6 +236,33 @@ def test_storey_pi0_stays_positive_when_every_p_is_tiny():
 
 def test_storey_pi0_is_capped_at_one():
     assert storey_pi0(np.ones(10)) == 1.0
+
+
+def test_storey_pi0_counts_the_pvalues_not_given_as_one():
+    given = np.concatenate([np.full(70, 0.01), np.full(10, 0.7)])
+    padded = np.concatenate([given, np.ones(20)])
+    assert storey_pi0(given, n_pvalues=len(padded)) == storey_pi0(padded) == pytest.approx((1 + 10 + 20) / 50)
+    with pytest.raises(ValueError, match="n_pvalues"):
+        storey_pi0(given, n_pvalues=10)
+
+
+def test_pvalues_given_overlap_divide_by_the_chance_of_any_overlap():
+    k, m, n, big_n = np.array([1, 2, 3, 5]), np.array([4, 10, 10, 30]), 200, 12000
+    p = hypergeom_pvalues(k, m, n, big_n)
+    expected = hypergeom.sf(k - 1, big_n, m, n) / hypergeom.sf(0, big_n, m, n)
+    np.testing.assert_allclose(pvalues_given_overlap(p, m, n, big_n), expected, rtol=1e-9)
+    assert pvalues_given_overlap(p, m, n, big_n)[0] == 1.0  # one shared gene is all overlap can be
+
+
+@pytest.mark.parametrize(("m", "n", "big_n"), [(5, 200, 12000), (8, 12, 60), (40, 30, 3000)])
+def test_pvalues_given_overlap_are_uniform_or_larger_among_overlapping_null_sets(m: int, n: int, big_n: int):
+    # Exactly, over every possible overlap k >= 1: P(p / P(X >= 1) <= u | X >= 1) <= u. The raw p
+    # of those sets lie below P(X >= 1), far below 0.5 here, which is what broke Storey's pi0.
+    k = np.arange(1, min(m, n) + 1)
+    given_overlap = pvalues_given_overlap(hypergeom_pvalues(k, m, n, big_n), m, n, big_n)
+    chance = hypergeom.pmf(k, big_n, m, n) / hypergeom.sf(0, big_n, m, n)
+    cdf = np.array([chance[given_overlap <= u].sum() for u in given_overlap])
+    assert np.all(cdf <= given_overlap * (1 + 1e-9))
 
 
 @pytest.mark.parametrize("method", ADJUST_METHODS)

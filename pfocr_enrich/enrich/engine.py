@@ -9,7 +9,8 @@ Counts (pinned), per list and library:
 - query_size n: the list's unique genes in the universe;
 - overlap k: list genes in the set.
 Every tested set counts in the multiple-testing correction, overlapping or not
-(`count_tests: all`), unless `count_tests: overlapping` asks for GSEApy's/clusterProfiler's way.
+(`count_tests: all`), unless `count_tests: overlapping` asks for GSEApy's/clusterProfiler's way;
+Storey's pi0 (`correction: qvalue`) counts every tested set in either mode.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pfocr_enrich.enrich.stats import (
     gene_ratio,
     hypergeom_pvalues,
     odds_ratio,
+    storey_pi0,
 )
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.tables import RESULT_COLUMNS
@@ -285,7 +287,11 @@ def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) ->
     order = np.argsort(pvalues, kind="stable")  # by p, then set_id (rows are in set_id order)
     has, pvalues = has[order], pvalues[order]
     # Sets without overlap have p = 1; they still count as tests under count_tests: all.
-    padj = adjust_pvalues(pvalues, settings.correction, n_tests=n_tests) if n_tests else np.zeros(0)
+    # Storey's pi0 counts them whatever count_tests says: the overlapping sets alone hold almost
+    # no null p above lambda (sharing a gene already makes p small), so pi0 would collapse and
+    # with it the q-values (nearly every null list got a "significant" set on the human library).
+    pi0 = storey_pi0(pvalues, n_pvalues=n_tests_all) if settings.correction == "qvalue" and n_tests else None
+    padj = adjust_pvalues(pvalues, settings.correction, n_tests=n_tests, pi0=pi0) if n_tests else np.zeros(0)
     rows = context.tested_rows[has]
     k = item.overlap[has]
     m = universe.set_sizes[rows]
