@@ -66,6 +66,8 @@ SUMMARY_COLUMNS = (
     "note",
 )
 UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
+# Sets of a library renamed because an earlier line has their name (enrichment.duplicate_sets: rename).
+RENAMED_SETS_COLUMNS = ("library", "line", "old_name", "new_name")
 
 
 def clean_cell(value: object) -> str:
