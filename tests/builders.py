@@ -69,3 +69,13 @@ def genes_tsv(rows: list[tuple[str, str, str, str, str]]) -> str:
     """New-format genes table; rows as (organism_name, word, symbol, entrez, source)."""
     body = "".join(f"1\t{sp}\tgroup\t{word}\t{word}\t{sym}\t{ez}\t{src}\t1\t0\t1\n" for sp, word, sym, ez, src in rows)
     return GENES_TSV_HEADER + body
+
+
+def new_record(folder: Path, figid: str, rows: list[tuple[str, str, str, str, str]], **front: str) -> Path:
+    """A current-format record in `folder`: `<figid>.md` and `_data/<figid>-genes.tsv` (rows as
+    for genes_tsv); `front` adds front matter keys. Returns the record's path."""
+    (folder / "_data").mkdir(parents=True, exist_ok=True)
+    lines = ["---", f"figid: {figid}", f"figtitle: {figid} pathway", *(f"{k}: {v}" for k, v in front.items()), "---"]
+    (folder / f"{figid}.md").write_text("\n".join(lines) + "\n")
+    (folder / "_data" / f"{figid}-genes.tsv").write_text(genes_tsv(rows))
+    return folder / f"{figid}.md"

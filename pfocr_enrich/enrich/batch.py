@@ -57,8 +57,12 @@ def read_background(path: Path) -> GeneList:
 
 
 def figure_links(figures_tsv: Path) -> pd.DataFrame:
+    """pmcid, year and link of each figure, indexed by the name its set goes by in the GMT: the
+    first member of its set_id (the figid, or PFOCR's alias under gmt.set_id: figid_alias)."""
     figures = pd.read_csv(figures_tsv, sep="\t", dtype=str, keep_default_na=False)
-    figures = figures.drop_duplicates("figid").set_index("figid")
+    # Rows of a collapsed set come in figid order, so the first row per name is its first member's.
+    figures.index = figures["set_id"].str.split(";").str[0]
+    figures = figures[~figures.index.duplicated()]
     return figures.rename(columns={"figlink": "link"})[["pmcid", "year", "link"]]
 
 

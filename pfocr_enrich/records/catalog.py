@@ -20,12 +20,16 @@ from pathlib import Path
 
 from pfocr_enrich.gmt import write_gmt
 from pfocr_enrich.records.genesets import (
+    OFFICIAL,
     FigureGenes,
     GeneSet,
     GeneSetFilters,
+    Sources,
     SymbolVotes,
     build_gene_sets,
+    check_sources,
     figure_genes,
+    sources_for,
     symbol_table_rows,
 )
 from pfocr_enrich.records.reader import Skip, read_record
@@ -58,8 +62,12 @@ def _without_cycle_collection(function: Callable) -> Callable:
 
 
 @_without_cycle_collection
-def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: frozenset[str] | None) -> dict:
-    """Parse this shard's records into a JSON-ready dict (figures, skips, symbols)."""
+def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: Sources = OFFICIAL) -> dict:
+    """Parse this shard's records into a JSON-ready dict (figures, skips, symbols).
+
+    `sources`: which gene mentions make gene sets (GeneSetFilters.sources).
+    """
+    check_sources(sources)
     figures, skipped = [], []
     symbols = SymbolVotes()
     id_rows: set[tuple[str, str, str, str]] = set()
@@ -71,8 +79,9 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
         if record is not None:
             fig = figure_genes(record, index, sources)
             figures.append({**vars(fig), "genes": {sp: " ".join(ids) for sp, ids in fig.genes.items()}})
+            selected = sources_for(sources, record.record_format)
             for mention in record.mentions:
-                if sources is None or mention.source in sources:
+                if selected is None or mention.source in selected:
                     symbols.add(mention.species, mention.entrez, mention.symbol)
             id_rows |= symbol_table_rows(record)
         now = time.monotonic()
