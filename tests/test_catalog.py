@@ -7,9 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from builders import genes_tsv, hgnc, new_record, old_record
 
 from pfocr_enrich.enrich.batch import figure_links
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.catalog import merge_shards, parse_shard, write_species_gmts
 from pfocr_enrich.records.files import list_record_files
 from pfocr_enrich.records.genesets import GeneSetFilters
@@ -130,3 +132,13 @@ def test_chemicals_and_diseases_tables_beside_real_records_change_nothing(shared
     assert build(genes_only, tmp_path / "genes_only_out") == with_tables
     for name in ("figures.tsv", "skipped.tsv", "id_map.tsv", "gene_sets.json"):
         assert (tmp_path / "with_tables" / name).read_text() == (tmp_path / "genes_only_out" / name).read_text()
+
+
+def test_a_shard_left_by_an_older_version_is_refused_not_merged(tmp_path: Path):
+    build(tiny_records(tmp_path / "records"), tmp_path / "out")
+    shard = json.loads((tmp_path / "out/shard0.json").read_text())
+    del shard["format"]  # shards before issue 13 had no format and numerically sorted genes
+    (tmp_path / "out/shard0.json").write_text(json.dumps(shard))
+    outputs = {name: tmp_path / f"again_{name}" for name in ("figures", "skipped", "id_map", "gene_sets")}
+    with pytest.raises(InputError, match=r"shard0.json was written by an older pfocr-enrich .* Delete .*out"):
+        merge_shards([tmp_path / "out/shard0.json"], DEFAULTS, outputs)

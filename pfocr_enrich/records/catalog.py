@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.gmt import write_gmt
 from pfocr_enrich.records.genesets import (
     OFFICIAL,
@@ -38,6 +39,10 @@ from pfocr_enrich.tables import FIGURES_COLUMNS, ID_MAP_COLUMNS, SKIPPED_COLUMNS
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
+# Raised when what a shard holds changes, so a shard left by an older version is not merged
+# (Snakemake does not rerun a rule for a change in the package). 2: genes in first-mention
+# order and figid_alias (issue 13).
+SHARD_FORMAT = 2
 
 
 def _without_cycle_collection(function: Callable) -> Callable:
@@ -90,6 +95,7 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
             log.info("shard %d: %d/%d records, %.0f records/s", shard, done, len(mine), done / (now - started))
     log.info("shard %d: parsed %d records in %.1f s", shard, len(mine), time.monotonic() - started)
     return {
+        "format": SHARD_FORMAT,
         "shard": shard,
         "n_shards": n_shards,
         "n_files": len(mine),
@@ -106,6 +112,11 @@ def load_shards(paths: list[Path]) -> tuple[list[FigureGenes], list[Skip], Symbo
     n_files = 0
     for path in paths:
         shard = json.loads(path.read_text(encoding="utf-8"))
+        if shard.get("format") != SHARD_FORMAT:
+            raise InputError(
+                f"{path} was written by an older pfocr-enrich (shard format {shard.get('format', 1)}, "
+                f"this version reads {SHARD_FORMAT}). Delete {path.parent} and run again."
+            )
         n_files += shard["n_files"]
         for fig in shard["figures"]:
             fig["genes"] = {sp: tuple(ids.split()) for sp, ids in fig["genes"].items()}

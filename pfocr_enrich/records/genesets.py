@@ -5,8 +5,8 @@ selected, in the order the record first mentions them (`gene_order="record"`) or
 numerically (`"numeric"`), named by the figid (`set_id="figid"`) or PFOCR's short alias.
 The defaults are PFOCR's own rule for its published libraries: `sources=OFFICIAL` keeps
 `hgnc_symbol` mentions of old-format records ("hgnc3" with `min_genes=3`, the 2021 human
-library) and `ncbigene_symbol` rows of current ones (the 2026 per-species libraries), both
-reproduced line for line.
+library, whose members it reproduces in order) and `ncbigene_symbol` rows of current ones
+(the 2026 per-species libraries, whose lines it reproduces byte for byte).
 """
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ def sources_for(sources: Sources, record_format: str) -> frozenset[str] | None:
 
 @dataclass(frozen=True)
 class GeneSetFilters:
+    """How records become gene sets (config `gmt:`). The defaults are PFOCR's own rules.
+
+    `sources`: which mentions count (OFFICIAL, a frozenset of sources, None: every one);
+    `gene_order`: "record" (first mention) or "numeric"; `set_id`: "figid" or "figid_alias".
+
+        GeneSetFilters()  # PFOCR's published libraries
+        GeneSetFilters(sources=None, gene_order="numeric")  # every mention, IDs sorted (before issue 13)
+    """
+
     sources: Sources = OFFICIAL
     min_genes: int = 3
     max_genes: int | None = None
