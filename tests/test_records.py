@@ -65,11 +65,12 @@ def test_genes_table_beside_a_record_with_inline_genes_wins_and_the_record_is_li
     assert "2 inline 'genes:' mentions were ignored: MIXED-genes.tsv" in skips[0].detail
 
 
-def test_figid_alias_is_read_and_a_missing_one_is_empty(tmp_path: Path):
+def test_figid_alias_is_read_and_a_missing_or_unusable_one_is_empty():
     record, _ = parse(old_record("PMC1__fig-g001", hgnc(("TP53", "7157")), figid_alias="PMC1__F1"))
     assert record.figid_alias == "PMC1__F1"
-    record, _ = parse(old_record("X", hgnc(("TP53", "7157")), figid_alias=".na.character"))
-    assert record.figid_alias == ""
+    for unusable in (".na.character", "'PMC1 F1'"):  # PFOCR's missing value; white space can't name a set
+        record, _ = parse(old_record("X", hgnc(("TP53", "7157")), figid_alias=unusable))
+        assert record.figid_alias == ""
     record, _ = parse(old_record("X", hgnc(("TP53", "7157"))))
     assert record.figid_alias == ""
 

@@ -39,7 +39,7 @@ from pfocr_enrich.tables import FIGURES_COLUMNS, ID_MAP_COLUMNS, SKIPPED_COLUMNS
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
-# Raised when what a shard holds changes, so a shard left by an older version is not merged
+# Bumped when what a shard holds changes, so a shard left by an older version is not merged
 # (Snakemake does not rerun a rule for a change in the package). 2: genes in first-mention
 # order and figid_alias (issue 13).
 SHARD_FORMAT = 2

@@ -48,6 +48,7 @@ PMC_BASE = "https://www.ncbi.nlm.nih.gov"
 _MISSING = {"", ".na.character", "na", "nan", "null", "none"}
 _GENES_TSV_COLUMNS = ("organism_name", "word", "ncbigene_symbol", "ncbigene_id", "source")
 _FIGID_OK = re.compile(r"^\S+$")
+SUPERSEDED = "inline genes superseded"  # skip reason of a record whose genes table replaces its inline genes
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)")  # found from the newline before it
 
 OLD_SOURCES = ("hgnc_symbol", "hgnc_alias_symbol", "hgnc_prev_symbol", "bioentities_symbol")
@@ -399,7 +400,7 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
         skips.append(Skip(relative_name, figid, "no genes", "the record lists no gene mentions"))
     record = FigureRecord(
         figid=figid,
-        figid_alias=_clean(meta.get("figid_alias")),
+        figid_alias=_alias(meta.get("figid_alias")),
         title=_clean(meta.get("figtitle")) or figid,
         pmcid=_clean(meta.get("pmcid")),
         year=parse_year(meta.get("year")),
@@ -412,7 +413,10 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
     return record, skips
 
 
-SUPERSEDED = "inline genes superseded"
+def _alias(value: object) -> str:
+    """The figid_alias, or "" when missing or unusable as a set name (white space, as a figid)."""
+    alias = _clean(value)
+    return alias if _FIGID_OK.match(alias) else ""
 
 
 def _superseded(genes: object, table: Path, file: str, figid: str) -> Skip:
