@@ -2,11 +2,14 @@
 
 GMT: one set a line, `name<TAB>description<TAB>gene<TAB>gene...`. Real files are dirty, so
 the reader is lenient where nothing is ambiguous (blank fields, trailing tabs, CRLF, a BOM,
-duplicate genes in a line) and strict where it is (duplicate set names: which one is meant?).
+duplicate genes in a line). Duplicate set names are ambiguous but real: PFOCR's own mouse
+library of 2026-02-15 names 93 sets `NA_unmapped`. By default every set is kept under a unique
+name and each renaming is reported (`GmtLibrary.renamed`); `duplicate_sets="error"` refuses them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +27,27 @@ class GmtSet:
     line: int
 
 
+@dataclass(frozen=True)
+class RenamedSet:
+    """A set whose name an earlier line of the file already used, and the name it got."""
+
+    line: int
+    old_name: str
+    new_name: str
+
+
+# What read_gmt does with a set name used before in the file.
+DUPLICATE_SETS = ("rename", "error")
+RENAME_MARK = "~"  # NA_unmapped, NA_unmapped~2, NA_unmapped~3, ...
+
+
 @dataclass
 class GmtLibrary:
     path: Path
     sets: list[GmtSet]
     notes: list[str] = field(default_factory=list)  # what the reader forgave, for the log
     empty_sets: list[GmtSet] = field(default_factory=list)
+    renamed: list[RenamedSet] = field(default_factory=list)  # in line order
 
 
 def write_gmt(path: Path, lines: Iterable[tuple[str, str, Iterable[str]]]) -> int:
@@ -57,13 +75,29 @@ def write_gmt(path: Path, lines: Iterable[tuple[str, str, Iterable[str]]]) -> in
     return count
 
 
-def read_gmt(path: Path) -> GmtLibrary:
-    """Read any GMT (PFOCR, WikiPathways, MSigDB, Enrichr)."""
+def unique_name(name: str, taken: set[str], next_number: dict[str, int]) -> str:
+    """`name~2`, `name~3`, ...: the first not in `taken`. `next_number` remembers where each
+    name's search stopped, so a name repeated thousands of times is not searched from ~2 again."""
+    number = next_number.get(name, 2)
+    while f"{name}{RENAME_MARK}{number}" in taken:
+        number += 1
+    next_number[name] = number + 1
+    return f"{name}{RENAME_MARK}{number}"
+
+
+def read_gmt(path: Path, duplicate_sets: str = "rename") -> GmtLibrary:
+    """Read any GMT (PFOCR, WikiPathways, MSigDB, Enrichr).
+
+    duplicate_sets: "rename" (a set named like an earlier one is kept as `name~2`, `name~3`, ...,
+    skipping names the file uses anywhere; listed in `renamed`) or "error" (InputError naming
+    both lines).
+    """
+    if duplicate_sets not in DUPLICATE_SETS:
+        raise ValueError(f"duplicate_sets must be one of {DUPLICATE_SETS}, not {duplicate_sets!r}")
     text = read_user_text(path, "GMT", "Check the path in config.yaml (enrichment.libraries).")
 
     library = GmtLibrary(path=path, sets=[])
-    first_line: dict[str, int] = {}
-    n_repeated_genes = 0
+    lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
@@ -73,11 +107,24 @@ def read_gmt(path: Path) -> GmtLibrary:
             raise InputError(
                 f"GMT {path} line {number}: the set has no name (first field empty). Name it or delete the line."
             )
+        lines.append((number, name, fields))
+
+    # Every name in the file is taken before any renaming: `S~2` written on a later line keeps its name.
+    taken = {name for _, name, _ in lines}
+    first_line: dict[str, int] = {}
+    next_number: dict[str, int] = {}
+    n_repeated_genes = 0
+    for number, name, fields in lines:
         if name in first_line:
-            raise InputError(
-                f"GMT {path}: set name {name!r} appears on line {first_line[name]} and line {number}. "
-                "Set names must be unique: rename or remove one of them."
-            )
+            if duplicate_sets == "error":
+                raise InputError(
+                    f"GMT {path}: set name {name!r} appears on line {first_line[name]} and line {number}. "
+                    "Set names must be unique: rename or remove one of them."
+                )
+            new_name = unique_name(name, taken, next_number)
+            taken.add(new_name)
+            library.renamed.append(RenamedSet(number, name, new_name))
+            name = new_name
         first_line[name] = number
         genes_given = [g.strip() for g in fields[2:] if g.strip()]
         genes = tuple(dict.fromkeys(genes_given))
@@ -91,6 +138,19 @@ def read_gmt(path: Path) -> GmtLibrary:
         library.notes.append(f"{n_repeated_genes} repeated gene(s) within lines ignored")
     if library.empty_sets:
         library.notes.append(f"{len(library.empty_sets)} set(s) with no genes left out")
+    if library.renamed:
+        library.notes.append(renamed_note(library.renamed))
     if not library.sets:
         raise InputError(f"GMT {path}: no gene sets found. Is it a GMT file (name<TAB>description<TAB>genes)?")
     return library
+
+
+def renamed_note(renamed: list[RenamedSet]) -> str:
+    """One log line: how many sets were renamed, and the names most repeated."""
+    counts = Counter(r.old_name for r in renamed)
+    most = ", ".join(f"{name!r} x{count + 1}" for name, count in counts.most_common(3))
+    more = f" and {len(counts) - 3} more names" if len(counts) > 3 else ""
+    return (
+        f"{len(renamed)} set(s) renamed: their names appear on earlier lines ({most}{more}); "
+        f"kept as name{RENAME_MARK}2, name{RENAME_MARK}3, ... (enrichment.duplicate_sets: error refuses such a file)"
+    )

@@ -69,6 +69,8 @@ SUMMARY_COLUMNS = (
 UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
 # The ID tables fetched for one species (enrich.idsources): which id_map entry, what was read, and its checksum.
 ID_TABLES_COLUMNS = ("source", "species", "url", "path", "sha256", "status")
+# Sets of a library renamed because an earlier line has their name (enrichment.duplicate_sets: rename).
+RENAMED_SETS_COLUMNS = ("library", "line", "old_name", "new_name")
 
 
 def clean_cell(value: object) -> str:

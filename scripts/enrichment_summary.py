@@ -15,6 +15,7 @@ with step_logging(snakemake.log[0]) as log:
             [Path(p) for p in inputs.unmapped],
             [Path(p) for p in inputs.significant],
             outputs,
+            [Path(p) for p in inputs.renamed],
         )
     )
     for what, names in params.untested.items():

@@ -15,4 +15,5 @@ with step_logging(snakemake.log[0]):
         Path(out.summary),
         Path(out.unmapped),
         Path(out.significant),
+        renamed=Path(out.renamed),
     )

@@ -171,3 +171,13 @@ def closed_port_url(path: str = "/file") -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}{path}"
+
+
+def new_record(folder: Path, figid: str, rows: list[tuple[str, str, str, str, str]], **front: str) -> Path:
+    """A current-format record in `folder`: `<figid>.md` and `_data/<figid>-genes.tsv` (rows as
+    for genes_tsv); `front` adds front matter keys. Returns the record's path."""
+    (folder / "_data").mkdir(parents=True, exist_ok=True)
+    lines = ["---", f"figid: {figid}", f"figtitle: {figid} pathway", *(f"{k}: {v}" for k, v in front.items()), "---"]
+    (folder / f"{figid}.md").write_text("\n".join(lines) + "\n")
+    (folder / "_data" / f"{figid}-genes.tsv").write_text(genes_tsv(rows))
+    return folder / f"{figid}.md"

@@ -1,5 +1,6 @@
 """Over-representation analysis: counts, statistics and bad input, against independent references."""
 
+from dataclasses import replace
 from fractions import Fraction
 from math import comb
 from pathlib import Path
@@ -205,3 +206,32 @@ def test_properties_hold_on_random_libraries(tmp_path_factory, case):
         assert outside.table.equals(result.table)
     shuffled = run(lib, dict(reversed(list(lists.items()))), ALL)
     assert all(shuffled[name].table.equals(results[name].table) for name in lists)
+
+
+def test_library_with_a_duplicate_set_name_is_enriched_under_unique_names_and_the_renaming_listed(tmp_path: Path):
+    from pfocr_enrich.enrich.batch import ChunkJob, merge_library, merge_run, run_chunk
+    from pfocr_enrich.errors import InputError
+    from pfocr_enrich.tables import ID_MAP_COLUMNS, write_tsv
+
+    gmt = tmp_path / "dup.gmt"
+    gmt.write_text("NA_unmapped\tfirst\t1\t2\t3\nB\tb\t4\t5\t6\nNA_unmapped\tsecond\t1\t2\t4\n")
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists/L.txt").write_text("1\n2\n4\n")
+    write_tsv(tmp_path / "id_map.tsv", ID_MAP_COLUMNS, [])
+    job = ChunkJob(gmt, tmp_path / "lists", ("L",), (tmp_path / "id_map.tsv",), "Homo sapiens", None, None, ALL)
+    run_chunk(job, tmp_path / "chunk")
+    table = (tmp_path / "chunk/L.tsv").read_text()
+    assert "NA_unmapped\tfirst" in table and "NA_unmapped~2\tsecond" in table
+
+    tables = ("summary", "unmapped", "significant", "renamed")
+    merged = {name: tmp_path / f"library_{name}.tsv" for name in tables}
+    merge_library([tmp_path / "chunk"], [tmp_path / "L.tsv"], *merged.values())
+    renamed = "library\tline\told_name\tnew_name\ndup\t3\tNA_unmapped\tNA_unmapped~2\n"
+    assert merged["renamed"].read_text() == renamed
+    run_tables = {name: tmp_path / f"{name}.tsv" for name in tables}
+    line = merge_run(*([merged[name]] for name in tables[:3]), run_tables, [merged["renamed"]])
+    assert "library sets renamed for a duplicate name: 1 (details: renamed.tsv)" in line
+
+    strict = replace(job, settings=replace(ALL, duplicate_sets="error"))
+    with pytest.raises(InputError, match="'NA_unmapped' appears on line 1 and line 3"):
+        run_chunk(strict, tmp_path / "strict")

@@ -54,6 +54,27 @@ def test_new_format_reads_genes_table_beside_the_record(tmp_path: Path):
     assert [m.entrez for m in record.mentions] == ["22059"]
 
 
+def test_genes_table_beside_a_record_with_inline_genes_wins_and_the_record_is_listed(tmp_path: Path):
+    (tmp_path / "MIXED.md").write_text(old_record("MIXED", hgnc(("TP53", "7157"), ("AKT1", "207"))))
+    (tmp_path / "MIXED-genes.tsv").write_text(
+        genes_tsv([("Mus musculus", "Trp53", "Trp53", "22059", "ncbigene_symbol")])
+    )
+    record, skips = read_record(tmp_path / "MIXED.md", "MIXED.md")
+    assert record.record_format == "new" and [m.entrez for m in record.mentions] == ["22059"]
+    assert [(s.figid, s.reason) for s in skips] == [("MIXED", "inline genes superseded")]
+    assert "2 inline 'genes:' mentions were ignored: MIXED-genes.tsv" in skips[0].detail
+
+
+def test_figid_alias_is_read_and_a_missing_or_unusable_one_is_empty():
+    record, _ = parse(old_record("PMC1__fig-g001", hgnc(("TP53", "7157")), figid_alias="PMC1__F1"))
+    assert record.figid_alias == "PMC1__F1"
+    for unusable in (".na.character", "'PMC1 F1'"):  # PFOCR's missing value; white space can't name a set
+        record, _ = parse(old_record("X", hgnc(("TP53", "7157")), figid_alias=unusable))
+        assert record.figid_alias == ""
+    record, _ = parse(old_record("X", hgnc(("TP53", "7157"))))
+    assert record.figid_alias == ""
+
+
 def test_malformed_yaml_is_skipped_with_its_line():
     record, skips = parse("---\nfigid: X\nfigtitle: [unclosed\ngenes: []\n---\n")
     assert record is None

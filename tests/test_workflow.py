@@ -32,14 +32,15 @@ def run_dir(example_inputs, tmp_path_factory) -> Path:
 
 def test_gmt_outputs_per_species_in_both_id_types(run_dir: Path):
     gmt = run_dir / "results/gmt"
+    # Genes in the order the records first mention them, as PFOCR writes its libraries (issue 13).
     assert (gmt / "pfocr_example_Homo_sapiens_entrez.gmt").read_text().splitlines()[0] == (
-        "EX_IL6\tEX_IL6 pathway\t3569\t3570\t3716\t3717\t6774"
+        "EX_IL6\tEX_IL6 pathway\t3569\t3716\t3717\t6774\t3570"
     )
     assert (gmt / "pfocr_example_Homo_sapiens_symbol.gmt").read_text().splitlines()[0] == (
-        "EX_IL6\tEX_IL6 pathway\tIL6\tIL6R\tJAK1\tJAK2\tSTAT3"
+        "EX_IL6\tEX_IL6 pathway\tIL6\tJAK1\tJAK2\tSTAT3\tIL6R"
     )
     assert (gmt / "pfocr_example_Mus_musculus_entrez.gmt").read_text() == (
-        "EX_MOUSE\tMouse insulin\t11652\t16337\t16367\t20528\n"
+        "EX_MOUSE\tMouse insulin\t16337\t16367\t11652\t20528\n"
     )
 
 

@@ -21,12 +21,20 @@ from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
 from pfocr_enrich.enrich.idmap import IdMapper, MappingResult, load_id_map
 from pfocr_enrich.enrich.idsources import is_available, read_manifest
 from pfocr_enrich.errors import InputError
-from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS, write_frame
+from pfocr_enrich.tables import (
+    RENAMED_SETS_COLUMNS,
+    RESULT_COLUMNS,
+    SUMMARY_COLUMNS,
+    UNMAPPED_COLUMNS,
+    write_frame,
+    write_tsv,
+)
 
 log = logging.getLogger(__name__)
 SUMMARY_FILE = "_summary.tsv"
 UNMAPPED_FILE = "_unmapped.tsv"
 SIGNIFICANT_FILE = "_significant.tsv"
+RENAMED_FILE = "_renamed_sets.tsv"  # the same in every chunk of a library: the merge keeps one
 PROGRESS_SECONDS = 5.0
 UNMAPPED_WARNING_SHARE = 0.10  # a list losing more than this share of its names is named on the console
 UNMAPPED_WARNINGS_SHOWN = 5  # lists named one by one per chunk; the rest are counted in one line
@@ -55,8 +63,12 @@ def read_background(path: Path) -> GeneList:
 
 
 def figure_links(figures_tsv: Path) -> pd.DataFrame:
+    """pmcid, year and link of each figure, indexed by the name its set goes by in the GMT: the
+    first member of its set_id (the figid, or PFOCR's alias under gmt.set_id: figid_alias)."""
     figures = pd.read_csv(figures_tsv, sep="\t", dtype=str, keep_default_na=False)
-    figures = figures.drop_duplicates("figid").set_index("figid")
+    # Rows of a collapsed set come in figid order, so the first row per name is its first member's.
+    figures.index = figures["set_id"].str.split(";").str[0]
+    figures = figures[~figures.index.duplicated()]
     return figures.rename(columns={"figlink": "link"})[["pmcid", "year", "link"]]
 
 
@@ -110,7 +122,7 @@ def unmapped_warning(list_name: str, library_name: str, mapping: MappingResult, 
 
 def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     started = time.monotonic()
-    library = load_library(job.library)
+    library = load_library(job.library, job.settings.duplicate_sets)
     mapper, missing_tables = _load_mapper(job)
     symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
     wanted = set(job.list_names)
@@ -224,6 +236,11 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
             for column in significant_columns
         },
     )
+    write_tsv(
+        out_dir / RENAMED_FILE,
+        RENAMED_SETS_COLUMNS,
+        ((library.name, r.line, r.old_name, r.new_name) for r in library.renamed),
+    )
     log.info("%s: %d lists in %.1f s", library.name, len(names), time.monotonic() - started)
 
 
@@ -245,9 +262,15 @@ def _place(source: Path, target: Path) -> None:
 
 
 def merge_library(
-    chunk_dirs: list[Path], list_tables: list[Path], summary: Path, unmapped: Path, significant: Path
+    chunk_dirs: list[Path],
+    list_tables: list[Path],
+    summary: Path,
+    unmapped: Path,
+    significant: Path,
+    renamed: Path | None = None,
 ) -> None:
-    """Move each list's table into place and join the chunks' summaries."""
+    """Move each list's table into place and join the chunks' summaries; `renamed`: where the
+    library's renamed sets (RENAMED_SETS_COLUMNS, one table whatever the chunk count) go."""
     wanted = {path.name: path for path in list_tables}
     for chunk in chunk_dirs:
         for table in chunk.glob("*.tsv"):
@@ -258,14 +281,29 @@ def merge_library(
     _concat_tsv([c / SUMMARY_FILE for c in chunk_dirs], summary)
     _concat_tsv([c / UNMAPPED_FILE for c in chunk_dirs], unmapped)
     _concat_tsv([c / SIGNIFICANT_FILE for c in chunk_dirs], significant)
+    if renamed is not None:
+        shutil.copyfile(chunk_dirs[0] / RENAMED_FILE, renamed)
 
 
-def merge_run(summaries: list[Path], unmapped: list[Path], significant: list[Path], outputs: dict[str, Path]) -> str:
+def merge_run(
+    summaries: list[Path],
+    unmapped: list[Path],
+    significant: list[Path],
+    outputs: dict[str, Path],
+    renamed: list[Path] | None = None,
+) -> str:
+    """Join every library's tables into the run's; `renamed` (each library's renamed sets) is
+    joined into outputs["renamed"]. Returns the one-line summary the run prints."""
     _concat_tsv(summaries, outputs["summary"])
     _concat_tsv(unmapped, outputs["unmapped"])
     _concat_tsv(significant, outputs["significant"])
     table = pd.read_csv(outputs["summary"], sep="\t", keep_default_na=False)
-    return (
+    line = (
         f"enrichment: {len(table)} list x library runs, {int(table['n_significant'].astype(int).sum())} "
         f"significant rows; lists with no gene in the universe: {int((table['n_in_universe'] == 0).sum())}"
     )
+    if renamed is not None:
+        _concat_tsv(renamed, outputs["renamed"])
+        n_renamed = max(outputs["renamed"].read_text(encoding="utf-8").count("\n") - 1, 0)  # less the header
+        line += f"; library sets renamed for a duplicate name: {n_renamed} (details: {outputs['renamed'].name})"
+    return line

@@ -35,7 +35,7 @@ from pfocr_enrich.enrich.stats import (
     odds_ratio,
     storey_pi0,
 )
-from pfocr_enrich.gmt import read_gmt
+from pfocr_enrich.gmt import RenamedSet, read_gmt
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 
@@ -53,6 +53,7 @@ class Library:
     membership: sparse.csc_matrix  # sets x genes, 1 where the gene is in the set
     id_type: str  # "entrez" or "symbol"
     notes: tuple[str, ...] = ()
+    renamed: tuple[RenamedSet, ...] = ()  # sets whose name an earlier line used (read_gmt)
 
     @cached_property
     def gene_index(self) -> dict[str, int]:
@@ -66,6 +67,8 @@ class Settings:
     correction: str = "fdr_bh"
     count_tests: str = "all"  # or "overlapping"
     alpha: float = 0.05
+    # A library's set named like an earlier one: "rename" (kept as name~2, ...) or "error" (stop).
+    duplicate_sets: str = "rename"
     # Redundancy rule for the `cluster` column (report.cluster_jaccard); None: no clustering.
     cluster_jaccard: float | None = 0.5
 
@@ -73,7 +76,10 @@ class Settings:
     def from_config(cls, enrichment: Mapping, report: Mapping) -> Settings:
         """The settings a config's `enrichment:` and `report:` sections ask for."""
         return cls(
-            **{key: enrichment[key] for key in ("min_set_size", "max_set_size", "correction", "count_tests", "alpha")},
+            **{
+                key: enrichment[key]
+                for key in ("min_set_size", "max_set_size", "correction", "count_tests", "alpha", "duplicate_sets")
+            },
             cluster_jaccard=report["cluster_jaccard"],
         )
 
@@ -117,8 +123,8 @@ def _entrez_key(gene: str) -> tuple[int, str]:
     return (int(gene), "") if gene.isdigit() else (1 << 62, gene)
 
 
-def load_library(path: Path) -> Library:
-    gmt = read_gmt(path)
+def load_library(path: Path, duplicate_sets: str = "rename") -> Library:
+    gmt = read_gmt(path, duplicate_sets)
     gmt_sets = sorted(gmt.sets, key=lambda gene_set: gene_set.name)  # names are unique (read_gmt)
     all_genes = [gene for gene_set in gmt_sets for gene in gene_set.genes]
     id_type = detect_id_type(all_genes)
@@ -140,6 +146,7 @@ def load_library(path: Path) -> Library:
         membership=membership,
         id_type=id_type,
         notes=tuple(gmt.notes),
+        renamed=tuple(gmt.renamed),
     )
 
 

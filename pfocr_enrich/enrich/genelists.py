@@ -197,7 +197,8 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
 
 
 def _read_gmt_lists(path: Path) -> list[GeneList]:
-    library = read_gmt(path)
+    # A list name is an output file name: two lists of one name are an error, never renamed.
+    library = read_gmt(path, duplicate_sets="error")
     lists = []
     for gene_set in sorted([*library.sets, *library.empty_sets], key=lambda s: s.line):
         source = f"{path} line {gene_set.line}"

@@ -18,14 +18,19 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
+from pfocr_enrich.errors import InputError
 from pfocr_enrich.gmt import write_gmt
 from pfocr_enrich.records.genesets import (
+    OFFICIAL,
     FigureGenes,
     GeneSet,
     GeneSetFilters,
+    Sources,
     SymbolVotes,
     build_gene_sets,
+    check_sources,
     figure_genes,
+    sources_for,
     symbol_table_rows,
 )
 from pfocr_enrich.records.reader import Skip, read_record
@@ -34,6 +39,10 @@ from pfocr_enrich.tables import FIGURES_COLUMNS, ID_MAP_COLUMNS, SKIPPED_COLUMNS
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
+# Bumped when what a shard holds changes, so a shard left by an older version is not merged
+# (Snakemake does not rerun a rule for a change in the package). 2: genes in first-mention
+# order and figid_alias (issue 13).
+SHARD_FORMAT = 2
 
 
 def _without_cycle_collection(function: Callable) -> Callable:
@@ -58,8 +67,12 @@ def _without_cycle_collection(function: Callable) -> Callable:
 
 
 @_without_cycle_collection
-def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: frozenset[str] | None) -> dict:
-    """Parse this shard's records into a JSON-ready dict (figures, skips, symbols)."""
+def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: Sources = OFFICIAL) -> dict:
+    """Parse this shard's records into a JSON-ready dict (figures, skips, symbols).
+
+    `sources`: which gene mentions make gene sets (GeneSetFilters.sources).
+    """
+    check_sources(sources)
     figures, skipped = [], []
     symbols = SymbolVotes()
     id_rows: set[tuple[str, str, str, str]] = set()
@@ -71,8 +84,9 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
         if record is not None:
             fig = figure_genes(record, index, sources)
             figures.append({**vars(fig), "genes": {sp: " ".join(ids) for sp, ids in fig.genes.items()}})
+            selected = sources_for(sources, record.record_format)
             for mention in record.mentions:
-                if sources is None or mention.source in sources:
+                if selected is None or mention.source in selected:
                     symbols.add(mention.species, mention.entrez, mention.symbol)
             id_rows |= symbol_table_rows(record)
         now = time.monotonic()
@@ -81,6 +95,7 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
             log.info("shard %d: %d/%d records, %.0f records/s", shard, done, len(mine), done / (now - started))
     log.info("shard %d: parsed %d records in %.1f s", shard, len(mine), time.monotonic() - started)
     return {
+        "format": SHARD_FORMAT,
         "shard": shard,
         "n_shards": n_shards,
         "n_files": len(mine),
@@ -97,6 +112,11 @@ def load_shards(paths: list[Path]) -> tuple[list[FigureGenes], list[Skip], Symbo
     n_files = 0
     for path in paths:
         shard = json.loads(path.read_text(encoding="utf-8"))
+        if shard.get("format") != SHARD_FORMAT:
+            raise InputError(
+                f"{path} was written by an older pfocr-enrich (shard format {shard.get('format', 1)}, "
+                f"this version reads {SHARD_FORMAT}). Delete {path.parent} and run again."
+            )
         n_files += shard["n_files"]
         for fig in shard["figures"]:
             fig["genes"] = {sp: tuple(ids.split()) for sp, ids in fig["genes"].items()}

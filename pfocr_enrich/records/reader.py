@@ -6,7 +6,10 @@ A record is a Markdown file whose YAML front matter describes one published path
   `organisms` says.
 - New format (2023+): front matter without genes, plus `<figid>-genes.tsv` beside the record
   or in a `_data/` folder (PFOCR's database keeps `_figures/` and `_data/` side by side),
-  one row per (species, word, gene).
+  one row per (species, word, gene). The `-chemicals.tsv` and `-diseases.tsv` tables there
+  are not read.
+A checkout mixing both releases can hold a record with inline genes and a genes table: the
+table, the current format, wins, and the record gets an `inline genes superseded` skip row.
 
 Nothing here raises on a bad record: problems come back as `Skip` rows for skipped.tsv.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -44,6 +48,7 @@ PMC_BASE = "https://www.ncbi.nlm.nih.gov"
 _MISSING = {"", ".na.character", "na", "nan", "null", "none"}
 _GENES_TSV_COLUMNS = ("organism_name", "word", "ncbigene_symbol", "ncbigene_id", "source")
 _FIGID_OK = re.compile(r"^\S+$")
+SUPERSEDED = "inline genes superseded"  # skip reason of a record whose genes table replaces its inline genes
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)")  # found from the newline before it
 
 OLD_SOURCES = ("hgnc_symbol", "hgnc_alias_symbol", "hgnc_prev_symbol", "bioentities_symbol")
@@ -74,6 +79,7 @@ class GeneMention(NamedTuple):
 @dataclass(frozen=True)
 class FigureRecord:
     figid: str
+    figid_alias: str  # PFOCR's short name (PMC10034769__F9), "" when the record has none
     title: str
     pmcid: str
     year: int | None
@@ -114,7 +120,7 @@ def split_front_matter(text: str) -> str | None:
 # The front matter keys a record is read for. The rest (captions, schema-jsonld, chemicals,
 # ...) is parsed, so malformed YAML anywhere is caught, but never built into Python objects:
 # that building, not the C parser, is what makes yaml.load slow (about 3x here).
-USED_KEYS = frozenset({"figid", "figtitle", "pmcid", "year", "papertitle", "figlink", "genes"})
+USED_KEYS = frozenset({"figid", "figid_alias", "figtitle", "pmcid", "year", "papertitle", "figlink", "genes"})
 
 
 class _NotPlain(Exception):
@@ -308,14 +314,23 @@ def full_figlink(value: object) -> str:
     return PMC_BASE + (link if link.startswith("/") else "/" + link)
 
 
-def genes_table_candidates(record_path: Path) -> list[Path]:
-    """Where a new-format record's genes table may live, in the order we look."""
-    name = record_path.stem + "-genes.tsv"
-    return [
-        record_path.with_name(name),
-        record_path.parent / "_data" / name,
-        record_path.parent.parent / "_data" / name,
-    ]
+def find_genes_table(record_path: Path) -> Path | None:
+    """A record's genes table, or None: `<stem>-genes.tsv` beside it, in `_data/` below its folder,
+    or in `_data/` beside its folder, in that order.
+
+    Looked for beside every record, old format too (a mixed checkout); with os.path on text,
+    which costs half of what Path.is_file does, as this runs for each of 91,000 records.
+    """
+    folder, name = os.path.split(record_path)
+    name = os.path.splitext(name)[0] + "-genes.tsv"
+    for candidate in (
+        os.path.join(folder, name),
+        os.path.join(folder, "_data", name),
+        os.path.join(os.path.dirname(folder), "_data", name),
+    ):
+        if os.path.isfile(candidate):
+            return Path(candidate)
+    return None
 
 
 def read_record(path: Path, relative_name: str) -> tuple[FigureRecord | None, list[Skip]]:
@@ -359,12 +374,12 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
         return None, [Skip(relative_name, figid, "bad figid", "figid contains white space")]
 
     skips: list[Skip] = []
-    if "genes" in meta:
+    table = find_genes_table(path) if path else None
+    if table is None and "genes" in meta:
         record_format = "old"
         mentions = _old_format_mentions(meta.get("genes"), relative_name, figid, skips)
     else:
         record_format = "new"
-        table = next((p for p in genes_table_candidates(path) if p.is_file()), None) if path else None
         if table is None:
             return None, [
                 Skip(
@@ -375,14 +390,17 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
                     "beside the record or in a _data/ folder",
                 )
             ]
+        if "genes" in meta:
+            skips.append(_superseded(meta["genes"], table, relative_name, figid))
         mentions = _new_format_mentions(table, relative_name, figid, skips)
         if mentions is None:
             return None, skips
 
-    if not mentions and not skips:
+    if not mentions and all(skip.reason == SUPERSEDED for skip in skips):
         skips.append(Skip(relative_name, figid, "no genes", "the record lists no gene mentions"))
     record = FigureRecord(
         figid=figid,
+        figid_alias=_alias(meta.get("figid_alias")),
         title=_clean(meta.get("figtitle")) or figid,
         pmcid=_clean(meta.get("pmcid")),
         year=parse_year(meta.get("year")),
@@ -393,6 +411,24 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
         mentions=tuple(mentions),
     )
     return record, skips
+
+
+def _alias(value: object) -> str:
+    """The figid_alias, or "" when missing or unusable as a set name (white space, as a figid)."""
+    alias = _clean(value)
+    return alias if _FIGID_OK.match(alias) else ""
+
+
+def _superseded(genes: object, table: Path, file: str, figid: str) -> Skip:
+    """The skip row of a record whose inline genes a genes table replaces (a mixed checkout)."""
+    count = f"{len(genes)} " if isinstance(genes, list) else ""
+    return Skip(
+        file,
+        figid,
+        SUPERSEDED,
+        f"the front matter's {count}inline 'genes:' mentions were ignored: {table.name} (current format) "
+        "was read instead. Check out one PFOCR release: delete the record's 'genes:' block, or the table",
+    )
 
 
 def _entrez_or_none(value: object) -> str | None:

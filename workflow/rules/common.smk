@@ -82,6 +82,7 @@ LIST_TABLES = f"{ENRICH_DIR}/{{library}}"
 SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
 SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
 UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
+RENAMED_SETS_TSV = f"{ENRICH_DIR}/renamed_sets.tsv"
 PLOT_DIR = "results/plots/{library}"  # {list}.{dotplot,barplot}.{png,svg}, heatmap, ...
 CLUSTERPROFILER_DIR = "results/interop/clusterprofiler/{library}"  # {list}.tsv
 SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
@@ -415,6 +416,7 @@ def enrich_outputs(wildcards) -> list[str]:
         SUMMARY_TSV,
         SIGNIFICANT_TSV,
         UNMAPPED_TSV,
+        RENAMED_SETS_TSV,
         *expand(LIST_TABLES, library=library_names()),
     ]
 

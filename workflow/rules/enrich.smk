@@ -85,6 +85,7 @@ rule enrichment_tables:
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
         significant=LIBRARY_MERGED.replace("{table}", "significant"),
+        renamed=LIBRARY_MERGED.replace("{table}", "renamed_sets"),
     log:
         "logs/enrichment_tables/{library}.log",
     conda:
@@ -104,11 +105,13 @@ rule enrichment_summary:
         summaries=lambda wildcards: merged_tables("summary"),
         unmapped=lambda wildcards: merged_tables("unmapped"),
         significant=lambda wildcards: merged_tables("significant"),
+        renamed=lambda wildcards: merged_tables("renamed_sets"),
         settings=SETTINGS["enrichment_summary"],
     output:
         summary=SUMMARY_TSV,
         unmapped=UNMAPPED_TSV,
         significant=SIGNIFICANT_TSV,
+        renamed=RENAMED_SETS_TSV,
     log:
         "logs/enrichment_summary/enrichment_summary.log",
     conda:
