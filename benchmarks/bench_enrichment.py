@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         scratch = work / "workflow"
         e2e = run_workflow(scratch, workflow_overrides(lists_tsv, args.gmt, records), ENRICHMENT_TARGETS)
         logs = scratch / "logs"
-        enrich_logs = sorted((logs / "enrich").rglob("*.log"))
+        enrich_logs = sorted((logs / "enrich_chunk").rglob("*.log"))
         e2e["enrich_span"] = log_span(
             enrich_logs
             + sorted((logs / "enrichment_tables").glob("*.log"))
