@@ -221,7 +221,15 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         if time.monotonic() - last_report >= PROGRESS_SECONDS:
             last_report = time.monotonic()
             done = min(start + batch, len(names))
-            log.info("%s: %d/%d lists, %.1f lists/s", library.name, done, len(names), done / (last_report - started))
+            rate = done / (last_report - started)
+            log.info(
+                "%s: %d/%d lists, %.1f lists/s, about %.0f s left",
+                library.name,
+                done,
+                len(names),
+                rate,
+                (len(names) - done) / rate,
+            )
     pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS)).to_csv(
         out_dir / SUMMARY_FILE, sep="\t", index=False, lineterminator="\n"
     )
