@@ -287,19 +287,15 @@ def records_folder(wildcards):
     return UNPACKED_RECORDS if is_archive(RECORDS) else str(RECORDS)
 
 
-def built_species_names() -> dict[str, str]:
-    """Species token -> name of the GMTs built from the records (known once gene sets are built)."""
+def built_species_tokens() -> list[str]:
+    """Species tokens of the GMTs built from the records (known once gene sets are built)."""
     import json
 
     if RECORDS is None:
-        return {}
+        return []
     gene_sets = checkpoints.gene_sets.get().output.gene_sets
     species = json.loads(Path(gene_sets).read_text(encoding="utf-8"))["species"]
-    return {species_token(s): s for s in species}
-
-
-def built_species_tokens() -> list[str]:
-    return list(built_species_names())
+    return [species_token(s) for s in species]
 
 
 def gmt_files(id_types=GMT_ID_TYPES) -> list[str]:
@@ -321,9 +317,16 @@ def library_gmt(wildcards) -> str:
 
 
 def library_species(library: str) -> str:
-    """The species of a library: a built one's own, else its entry's or enrichment.species."""
+    """The species of a library: a built one's own, else its entry's or enrichment.species.
+
+    A built library's name carries its species token, and its lists spell the species as people
+    write it. Reading gene_sets.json instead would make every rule that calls this depend on the
+    checkpoint, which cluster jobs refuse in params."""
     token = built_species(library)
-    return LIBRARY_SPECIES[library] if token is None else built_species_names()[token]
+    if token is None:
+        return LIBRARY_SPECIES[library]
+    spelled = [name for name in LIST_SPECIES.values() if species_token(name) == token]
+    return spelled[0] if spelled else token.replace("_", " ")
 
 
 def library_lists(library: str) -> list[str]:
