@@ -17,3 +17,13 @@ def fold_text(text: object) -> str:
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return _SPACES.sub(" ", text).strip()
+
+
+def human_size(n_bytes: int) -> str:
+    """A byte count as people read it: 950 B, 12.3 kB, 1.2 GB (powers of 1,000, as disk quotas)."""
+    size = float(n_bytes)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")

@@ -5,6 +5,7 @@ from pathlib import Path
 from pfocr_enrich.enrich.batch import merge_run
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.stale import stale_library_outputs
+from pfocr_enrich.text import human_size
 
 with step_logging(snakemake.log[0]) as log:
     inputs, params = snakemake.input, snakemake.params
@@ -36,3 +37,7 @@ with step_logging(snakemake.log[0]) as log:
             len(stale),
             " ".join(map(str, stale)),
         )
+    # What the enrichment left on disk, for quotas and for reading it back.
+    folder = outputs["summary"].parent
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
+    log.info("enrichment output: %s in %d files under %s", human_size(sum(sizes)), len(sizes), folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -247,6 +248,7 @@ def test_stage_targets_build_their_stage_only(inputs: dict, tmp_path: Path):
     done = snakemake(workdir, "enrich")
     assert done.returncode == 0, done.stderr[-3000:]
     assert (workdir / "results/enrichment/summary.tsv").exists()
+    assert re.search(r"enrichment output: [0-9.]+ kB in \d+ files under results/enrichment", done.stderr)
     assert not (workdir / "results/plots").exists()
     done = snakemake(workdir, "report")
     assert done.returncode == 0, done.stderr[-3000:]
