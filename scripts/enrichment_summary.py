@@ -39,5 +39,5 @@ with step_logging(snakemake.log[0]) as log:
         )
     # What the enrichment left on disk, for quotas and for reading it back.
     folder = outputs["summary"].parent
-    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
     log.info("enrichment output: %s in %d files under %s", human_size(sum(sizes)), len(sizes), folder)
