@@ -7,7 +7,7 @@ from pfocr_enrich.config import read_settings
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.records.catalog import merge_shards
 from pfocr_enrich.records.genesets import filters_from_config
-from pfocr_enrich.species import species_token
+from pfocr_enrich.stale import remove_stale_gmts
 
 with step_logging(snakemake.log[0]) as log:
     outputs = {name: Path(path) for name, path in snakemake.output.items()}
@@ -16,16 +16,5 @@ with step_logging(snakemake.log[0]) as log:
     log.info(summary)
     # GMTs of species this build no longer yields (stricter filters) are left from an earlier run.
     species = json.loads(outputs["gene_sets"].read_text(encoding="utf-8"))["species"]
-    current = {
-        snakemake.params.gmt_file.format(species=species_token(s), id_type=t)
-        for s in species
-        for t in snakemake.params.id_types
-    }
-    for stale in sorted(
-        Path(snakemake.params.gmt_file).parent.glob(
-            Path(snakemake.params.gmt_file.format(species="*", id_type="*")).name
-        )
-    ):
-        if str(stale) not in current:
-            stale.unlink()
-            log.warning("removed %s: this build yields no set of its species", stale)
+    for stale in remove_stale_gmts(snakemake.params.gmt_file, species, snakemake.params.id_types):
+        log.warning("removed %s: this build yields no set of its species", stale)
