@@ -1,20 +1,34 @@
-"""Rule clusterprofiler_tables: each list's table in clusterProfiler's enrichResult columns."""
+"""Rule clusterprofiler_tables: each list's table in clusterProfiler's enrichResult columns, and/or
+one table per library in the shape of compareCluster's result (enrichment.tables)."""
 
 from pathlib import Path
 
 import pandas as pd
 
+from pfocr_enrich.config import read_settings
+from pfocr_enrich.enrich.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.report.interop import clusterprofiler_table
+from pfocr_enrich.report.interop import QVALUE_COLUMNS, clusterprofiler_table, compare_cluster_table
+from pfocr_enrich.tables import write_frame
 
 with step_logging(snakemake.log[0]):
-    tables, folder = Path(snakemake.input.tables), Path(snakemake.output[0])
-    folder.mkdir(parents=True, exist_ok=True)
+    settings = read_settings(snakemake.input.settings)
+    tables, lists, out = Path(snakemake.input.tables), snakemake.params.lists, snakemake.output
     summary = pd.read_csv(snakemake.input.summary, sep="\t", dtype={"list": str}, keep_default_na=False)
     n_tests = dict(zip(summary["list"].astype(str), summary["n_tests"].astype(int), strict=True))
-    for name in snakemake.params.lists:
-        result = pd.read_csv(
-            tables / f"{name}.tsv", sep="\t", dtype={"set_id": str, "set_name": str}, keep_default_na=False
-        )
-        table = clusterprofiler_table(result, n_tests[name])
-        table.to_csv(folder / f"{name}.tsv", sep="\t", index=False, lineterminator="\n")
+    if out.per_list:
+        folder = Path(out.per_list[0])
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, result in result_tables(tables, lists):
+            write_frame(folder / f"{name}.tsv", clusterprofiler_table(result, n_tests[name]))
+    if out.combined:
+        alpha = settings["alpha"]
+        parts = [
+            compare_cluster_table(block, significant, n_tests, alpha)
+            for block, significant in zip(
+                result_blocks(tables, lists, QVALUE_COLUMNS),
+                result_blocks(tables, lists, max_padj=alpha),
+                strict=True,
+            )
+        ]
+        write_frame(Path(out.combined[0]), pd.concat(parts, ignore_index=True))

@@ -20,5 +20,7 @@ with step_logging(snakemake.log[0]):
         figures=Path(inputs.figures[0]) if inputs.figures else None,
         settings=Settings.from_config(settings["enrichment"], settings["report"]),
         id_tables=Path(inputs.id_tables[0]) if inputs.id_tables else None,
+        per_list=settings["per_list_tables"],
+        combined=settings["combined_tables"],
     )
     run_chunk(job, Path(snakemake.output[0]))

@@ -9,12 +9,15 @@ from pfocr_enrich.text import human_size
 
 with step_logging(snakemake.log[0]) as log:
     inputs, params = snakemake.input, snakemake.params
-    outputs = {name: Path(path) for name, path in snakemake.output.items()}
+    # significant.tsv only with per-list tables: its named output is then an empty list
+    outputs = {
+        name: Path(path if isinstance(path, str) else path[0]) for name, path in snakemake.output.items() if path
+    }
     log.info(
         merge_run(
             [Path(p) for p in inputs.summaries],
             [Path(p) for p in inputs.unmapped],
-            [Path(p) for p in inputs.significant],
+            [Path(p) for p in inputs.significant],  # empty without per-list tables
             outputs,
             [Path(p) for p in inputs.renamed],
         )

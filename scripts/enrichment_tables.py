@@ -1,4 +1,5 @@
-"""Rule enrichment_tables: put one library's per-list tables in place, join its summaries."""
+"""Rule enrichment_tables: put one library's tables in place (per-list TSVs and/or the combined
+Parquet table, as enrichment.tables says), join its summaries."""
 
 from pathlib import Path
 
@@ -7,13 +8,17 @@ from pfocr_enrich.logs import step_logging
 
 with step_logging(snakemake.log[0]):
     out = snakemake.output
-    tables = Path(out.tables)
-    tables.mkdir(parents=True, exist_ok=True)
+    list_tables = []
+    if out.tables:
+        tables = Path(out.tables[0])
+        tables.mkdir(parents=True, exist_ok=True)
+        list_tables = [tables / f"{name}.tsv" for name in snakemake.params.lists]
     merge_library(
         [Path(p) for p in snakemake.input.chunks],
-        [tables / f"{name}.tsv" for name in snakemake.params.lists],
+        list_tables,
         Path(out.summary),
         Path(out.unmapped),
-        Path(out.significant),
+        Path(out.significant[0]) if out.significant else None,
         renamed=Path(out.renamed),
+        combined_table=Path(out.combined[0]) if out.combined else None,
     )

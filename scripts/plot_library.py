@@ -1,11 +1,13 @@
-"""Rule plots: every plot of one library (per-list dot and bar plots, heat map, histograms)."""
+"""Rule plots: every plot of one library (per-list dot and bar plots, heat map, histograms), from
+its per-list tables or its combined table."""
 
 from pathlib import Path
 
 from pfocr_enrich.config import read_settings
+from pfocr_enrich.enrich.combined import result_tables
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, render_library
+from pfocr_enrich.report.plots import PLOT_COLUMNS, LibraryPlots, PlotSettings, render_library
 
 with step_logging(snakemake.log[0]):
     folder, tables = Path(snakemake.output[0]), Path(snakemake.input.tables)
@@ -28,7 +30,8 @@ with step_logging(snakemake.log[0]):
     render_library(
         library=snakemake.wildcards.library,
         gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(Path(snakemake.input.library)).sets],
-        tables={name: tables / f"{name}.tsv" for name in names},
+        tables=result_tables(tables, names, PLOT_COLUMNS),
+        n_lists=len(names),
         out=plots,
         settings=PlotSettings(alpha=settings["alpha"], **settings["report"]),
         size_range=tuple(settings["size_range"]),

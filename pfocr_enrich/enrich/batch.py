@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pfocr_enrich.enrich.engine import Settings, annotate, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrich import combined
+from pfocr_enrich.enrich.engine import ListCounts, Settings, annotate, enrich_batch, load_library, make_universe
 from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
 from pfocr_enrich.enrich.idmap import IdMapper, MappingResult, load_id_map
 from pfocr_enrich.enrich.idsources import is_available, read_manifest
@@ -35,6 +36,8 @@ SUMMARY_FILE = "_summary.tsv"
 UNMAPPED_FILE = "_unmapped.tsv"
 SIGNIFICANT_FILE = "_significant.tsv"
 RENAMED_FILE = "_renamed_sets.tsv"  # the same in every chunk of a library: the merge keeps one
+PART_FILE = "_part.parquet"  # the chunk's rows of the library's combined table
+BATCH_LISTS = 50  # lists enriched at once: bounded memory, and progress at a useful grain
 PROGRESS_SECONDS = 5.0
 UNMAPPED_WARNING_SHARE = 0.10  # a list losing more than this share of its names is named on the console
 UNMAPPED_WARNINGS_SHOWN = 5  # lists named one by one per chunk; the rest are counted in one line
@@ -53,6 +56,9 @@ class ChunkJob:
     # The species' manifest of fetched ID tables (idsources.write_manifest): NCBI gene_info,
     # HGNC, URLs in id_map. None: only `id_maps`.
     id_tables: Path | None = None
+    # What enrichment.tables writes: a TSV per list (and significant.tsv), the Parquet part, or both.
+    per_list: bool = True
+    combined: bool = False
 
 
 def read_background(path: Path) -> GeneList:
@@ -120,6 +126,28 @@ def unmapped_warning(list_name: str, library_name: str, mapping: MappingResult, 
     )
 
 
+def _summary_row(counts: ListCounts, mapping: MappingResult, library: str, species: str) -> tuple:
+    """SUMMARY_COLUMNS of one list against one library."""
+    notes = list(counts.notes)
+    outside = counts.n_mapped - counts.n_in_universe
+    if outside and counts.n_in_universe:
+        notes.append(f"{outside} mapped gene(s) outside the universe")
+    return (
+        counts.name,
+        library,
+        counts.n_input,
+        counts.n_mapped,
+        counts.n_in_universe,
+        counts.universe_size,
+        counts.n_tests,
+        counts.n_significant,
+        len(mapping.unmapped),
+        mapping.duplicates,
+        "; ".join(notes),
+        species,
+    )
+
+
 def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     started = time.monotonic()
     library = load_library(job.library, job.settings.duplicate_sets)
@@ -182,54 +210,44 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_rows, significant = [], []
     names = list(mapped)
-    batch = 50  # bounded memory for the sparse slices, and progress at a useful grain
     last_report = time.monotonic()
-    for start in range(0, len(names), batch):
-        part = {name: mapped[name] for name in names[start : start + batch]}
-        for result in enrich_lists(library, part, job.settings, universe, annotations):
-            write_frame(out_dir / f"{result.name}.tsv", result.columns)
-            mapping = mappings[result.name]
-            notes = list(result.notes)
-            outside = result.n_mapped - result.n_in_universe
-            if outside and result.n_in_universe:
-                notes.append(f"{outside} mapped gene(s) outside the universe")
-            summary_rows.append(
-                (
-                    result.name,
+    part = combined.part_writer(out_dir / PART_FILE) if job.combined else None
+    try:
+        for start in range(0, len(names), BATCH_LISTS):
+            batch = {name: mapped[name] for name in names[start : start + BATCH_LISTS]}
+            result = enrich_batch(library, batch, job.settings, universe, annotations)
+            if part is not None:
+                part.write_table(combined.batch_table(result), row_group_size=max(result.n_rows, 1))
+            for i, counts in enumerate(result.lists):
+                rows = (result.row_starts[i], result.row_starts[i + 1])
+                if job.per_list:
+                    columns = result.columns(*rows)
+                    write_frame(out_dir / f"{counts.name}.tsv", columns)
+                    hits = np.flatnonzero(columns["padj"] <= job.settings.alpha)
+                    if len(hits):
+                        significant.append(
+                            {
+                                "list": np.full(len(hits), counts.name, dtype=object),
+                                "library": np.full(len(hits), library.name, dtype=object),
+                                **{column: values[hits] for column, values in columns.items()},
+                            }
+                        )
+                summary_rows.append(_summary_row(counts, mappings[counts.name], library.name, job.species))
+            if time.monotonic() - last_report >= PROGRESS_SECONDS:
+                last_report = time.monotonic()
+                done = min(start + BATCH_LISTS, len(names))
+                rate = done / (last_report - started)
+                log.info(
+                    "%s: %d/%d lists, %.1f lists/s, about %.0f s left",
                     library.name,
-                    result.n_input,
-                    result.n_mapped,
-                    result.n_in_universe,
-                    result.universe_size,
-                    result.n_tests,
-                    result.n_significant,
-                    len(mapping.unmapped),
-                    mapping.duplicates,
-                    "; ".join(notes),
-                    job.species,
+                    done,
+                    len(names),
+                    rate,
+                    (len(names) - done) / rate,
                 )
-            )
-            hits = np.flatnonzero(result.columns["padj"] <= job.settings.alpha)
-            if len(hits):
-                significant.append(
-                    {
-                        "list": np.full(len(hits), result.name, dtype=object),
-                        "library": np.full(len(hits), library.name, dtype=object),
-                        **{column: values[hits] for column, values in result.columns.items()},
-                    }
-                )
-        if time.monotonic() - last_report >= PROGRESS_SECONDS:
-            last_report = time.monotonic()
-            done = min(start + batch, len(names))
-            rate = done / (last_report - started)
-            log.info(
-                "%s: %d/%d lists, %.1f lists/s, about %.0f s left",
-                library.name,
-                done,
-                len(names),
-                rate,
-                (len(names) - done) / rate,
-            )
+    finally:
+        if part is not None:
+            part.close()
     pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS)).to_csv(
         out_dir / SUMMARY_FILE, sep="\t", index=False, lineterminator="\n"
     )
@@ -237,13 +255,16 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
         out_dir / UNMAPPED_FILE, sep="\t", index=False, lineterminator="\n"
     )
     significant_columns = ["list", "library", *RESULT_COLUMNS]
-    write_frame(
-        out_dir / SIGNIFICANT_FILE,
-        {
-            column: np.concatenate([part[column] for part in significant]) if significant else np.zeros(0, dtype=object)
-            for column in significant_columns
-        },
-    )
+    if job.per_list:
+        write_frame(
+            out_dir / SIGNIFICANT_FILE,
+            {
+                column: np.concatenate([rows[column] for rows in significant])
+                if significant
+                else np.zeros(0, dtype=object)
+                for column in significant_columns
+            },
+        )
     write_tsv(
         out_dir / RENAMED_FILE,
         RENAMED_SETS_COLUMNS,
@@ -274,11 +295,14 @@ def merge_library(
     list_tables: list[Path],
     summary: Path,
     unmapped: Path,
-    significant: Path,
+    significant: Path | None,
     renamed: Path | None = None,
+    combined_table: Path | None = None,
 ) -> None:
-    """Move each list's table into place and join the chunks' summaries; `renamed`: where the
-    library's renamed sets (RENAMED_SETS_COLUMNS, one table whatever the chunk count) go."""
+    """Move each list's table into place (`list_tables`, empty when per-list tables are not
+    written) and join the chunks' summaries; `renamed`: where the library's renamed sets
+    (RENAMED_SETS_COLUMNS, one table whatever the chunk count) go; `combined_table`: the
+    library's Parquet file, from the chunks' parts. `significant` None: not written."""
     wanted = {path.name: path for path in list_tables}
     for chunk in chunk_dirs:
         for table in chunk.glob("*.tsv"):
@@ -288,9 +312,13 @@ def merge_library(
         raise RuntimeError(f"chunks did not produce tables for: {sorted(wanted)}")
     _concat_tsv([c / SUMMARY_FILE for c in chunk_dirs], summary)
     _concat_tsv([c / UNMAPPED_FILE for c in chunk_dirs], unmapped)
-    _concat_tsv([c / SIGNIFICANT_FILE for c in chunk_dirs], significant)
+    if significant is not None:
+        _concat_tsv([c / SIGNIFICANT_FILE for c in chunk_dirs], significant)
     if renamed is not None:
         shutil.copyfile(chunk_dirs[0] / RENAMED_FILE, renamed)
+    if combined_table is not None:
+        rows = combined.merge_parts([c / PART_FILE for c in chunk_dirs], combined_table)
+        log.info("%s: %d rows", combined_table, rows)
 
 
 def merge_run(
@@ -304,7 +332,8 @@ def merge_run(
     joined into outputs["renamed"]. Returns the one-line summary the run prints."""
     _concat_tsv(summaries, outputs["summary"])
     _concat_tsv(unmapped, outputs["unmapped"])
-    _concat_tsv(significant, outputs["significant"])
+    if "significant" in outputs:  # only with per-list tables (enrichment.tables)
+        _concat_tsv(significant, outputs["significant"])
     table = pd.read_csv(outputs["summary"], sep="\t", keep_default_na=False)
     line = (
         f"enrichment: {len(table)} list x library runs, {int(table['n_significant'].astype(int).sum())} "

@@ -16,7 +16,7 @@ Storey's pi0 (`correction: qvalue`) counts every tested set in either mode.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from pfocr_enrich.enrich.stats import (
     adjust_pvalues,
     bg_ratio,
     combined_score,
+    distinct_pvalues,
     fold_enrichment,
     gene_ratio,
-    hypergeom_pvalues,
     odds_ratio,
     storey_pi0,
 )
@@ -59,6 +59,10 @@ class Library:
     def gene_index(self) -> dict[str, int]:
         return {gene: i for i, gene in enumerate(self.genes)}
 
+    @cached_property
+    def set_row(self) -> dict[str, int]:
+        return {set_id: i for i, set_id in enumerate(self.set_ids)}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -71,6 +75,9 @@ class Settings:
     duplicate_sets: str = "rename"
     # Redundancy rule for the `cluster` column (report.cluster_jaccard); None: no clustering.
     cluster_jaccard: float | None = 0.5
+    # Which rows the tables hold (ROW_CHOICES): sets sharing a gene with the list, those with
+    # padj <= alpha, or every tested set. Counts and padj are the same whichever is written.
+    rows: str = "overlapping"
 
     @classmethod
     def from_config(cls, enrichment: Mapping, report: Mapping) -> Settings:
@@ -78,7 +85,15 @@ class Settings:
         return cls(
             **{
                 key: enrichment[key]
-                for key in ("min_set_size", "max_set_size", "correction", "count_tests", "alpha", "duplicate_sets")
+                for key in (
+                    "min_set_size",
+                    "max_set_size",
+                    "correction",
+                    "count_tests",
+                    "alpha",
+                    "duplicate_sets",
+                    "rows",
+                )
             },
             cluster_jaccard=report["cluster_jaccard"],
         )
@@ -170,18 +185,6 @@ def make_universe(library: Library, settings: Settings, background: Sequence[str
     return Universe(in_universe, set_sizes, tested, int(in_universe.sum()))
 
 
-@dataclass(frozen=True)
-class _ListOverlaps:
-    """One list's genes in the universe and, per tested set, which of them the set holds."""
-
-    name: str
-    n_input: int
-    n_mapped: int
-    query: np.ndarray  # library gene indices of the list's genes in the universe
-    hits: sparse.csr_matrix  # tested sets x query genes
-    overlap: np.ndarray  # per tested set: k, the list genes it holds
-
-
 TEXT_COLUMNS = frozenset({"set_id", "set_name", "overlap_genes", "overlap_symbols", "pmcid", "year", "link", "cluster"})
 
 
@@ -209,29 +212,20 @@ def annotate(
     return Annotations(gene_symbols, set_columns)
 
 
-@dataclass(frozen=True)
-class _Context:
-    library: Library
-    universe: Universe
-    tested_rows: np.ndarray  # library row of each tested set
-    settings: Settings
-    annotations: Annotations
-
-
 def _joined_genes(names: np.ndarray, indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """`/`-joined names of each CSR row in `rows` (rows hold at least one gene), as an object array.
+    """`/`-joined names of each CSR row in `rows` ("" for a row without genes), as an object array.
 
     Rows of one gene (most rows, for lists of a few hundred genes) take the name itself. The
     others go through one str.join over every token, with NUL after each row's last gene, then
     one split: a Python-level join per row costs several times more for thousands of rows.
     """
-    joined = np.empty(len(rows), dtype=object)
+    joined = np.full(len(rows), "", dtype=object)
     if not len(rows):
         return joined
     starts, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
     single = lengths == 1
     joined[single] = names[indices[starts[single]]]
-    several = np.flatnonzero(~single)
+    several = np.flatnonzero(lengths > 1)
     if len(several):
         starts, lengths = starts[several], lengths[several]
         ends = np.cumsum(lengths)
@@ -244,6 +238,92 @@ def _joined_genes(names: np.ndarray, indptr: np.ndarray, indices: np.ndarray, ro
     return joined
 
 
+ROW_CHOICES = ("overlapping", "significant", "all")  # enrichment.rows
+NUMBER_COLUMNS = tuple(c for c in RESULT_COLUMNS if c not in TEXT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ListCounts:
+    """One list against one library: the counts its summary row reports."""
+
+    name: str
+    n_input: int
+    n_mapped: int
+    n_in_universe: int
+    universe_size: int
+    n_tests: int
+    n_significant: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class BatchResult:
+    """A batch of lists against one library: every list's rows, one list after another.
+
+    List i's rows are row_starts[i]:row_starts[i + 1], sorted by p then set_id; which rows
+    (`enrichment.rows`) is the Settings' choice. Sets and genes stay integer indices into the
+    library until a writer needs text: row r's overlap genes are
+    library.genes[genes[gene_starts[r]:gene_starts[r + 1]]], in library (numeric) order.
+    """
+
+    library: Library
+    annotations: Annotations
+    lists: list[ListCounts]
+    row_starts: np.ndarray
+    set_rows: np.ndarray  # each row's set, as its library row
+    numbers: dict[str, np.ndarray]  # NUMBER_COLUMNS
+    cluster_rows: np.ndarray  # library row of the row's cluster representative; -1: not clustered
+    gene_starts: np.ndarray
+    genes: np.ndarray
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.set_rows)
+
+    def columns(self, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+        """Rows start:stop as RESULT_COLUMNS, text included (what a TSV writer takes)."""
+        rows = np.arange(start, self.n_rows if stop is None else stop)
+        library, annotations = self.library, self.annotations
+        set_rows = self.set_rows[rows]
+        overlap_genes = _joined_genes(library.genes, self.gene_starts, self.genes, rows)
+        same_names = annotations.gene_symbols is library.genes
+        blank = np.full(len(rows), "", dtype=object)
+        clusters = self.cluster_rows[rows]
+        cluster = blank.copy()
+        cluster[clusters >= 0] = library.set_ids[clusters[clusters >= 0]]
+        text = {
+            "set_id": library.set_ids[set_rows],
+            "set_name": library.set_names[set_rows],
+            "overlap_genes": overlap_genes,
+            "overlap_symbols": overlap_genes
+            if same_names
+            else _joined_genes(annotations.gene_symbols, self.gene_starts, self.genes, rows),
+            # Figure links only where the library was built from records; else one shared blank column.
+            **{
+                column: values[set_rows] if values is not None else blank
+                for column, values in annotations.set_columns.items()
+            },
+            "cluster": cluster,
+        }
+        return {column: text[column] if column in text else self.numbers[column][rows] for column in RESULT_COLUMNS}
+
+    def list_results(self) -> list[ListResult]:
+        return [
+            ListResult(
+                name=counts.name,
+                n_input=counts.n_input,
+                n_mapped=counts.n_mapped,
+                n_in_universe=counts.n_in_universe,
+                universe_size=counts.universe_size,
+                n_tests=counts.n_tests,
+                n_significant=counts.n_significant,
+                columns=self.columns(self.row_starts[i], self.row_starts[i + 1]),
+                notes=list(counts.notes),
+            )
+            for i, counts in enumerate(self.lists)
+        ]
+
+
 def enrich_lists(
     library: Library,
     lists: dict[str, tuple[list[str], int]],
@@ -251,104 +331,239 @@ def enrich_lists(
     universe: Universe,
     annotations: Annotations | None = None,
 ) -> list[ListResult]:
+    """enrich_batch, one ListResult (a table with text columns) per list."""
+    return enrich_batch(library, lists, settings, universe, annotations).list_results()
+
+
+def _queries(library: Library, universe: Universe, lists: Mapping[str, tuple[list[str], int]]) -> list[np.ndarray]:
+    """Each list's genes in the universe, as sorted library gene indices."""
+    index = library.gene_index
+    queries = []
+    for genes, _ in lists.values():
+        found = np.fromiter((index.get(gene, -1) for gene in genes), dtype=np.int64, count=len(genes))
+        found = found[found >= 0]
+        queries.append(np.unique(found[universe.in_universe[found]]))
+    return queries
+
+
+def _stable_order(keys: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Positions that sort keys[starts[i]:starts[i + 1]] within each segment, stably.
+
+    Keys below 2**16 go through numpy's radix sort (uint16), ~15x faster than a merge sort of
+    int64 keys: a batch sorts hundreds of thousands of rows, segment by segment.
+    """
+    small = len(keys) == 0 or keys.max() < 1 << 16
+    keys = keys.astype(np.uint16) if small else keys
+    parts = [np.argsort(keys[a:b], kind="stable") + a for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _gather(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Positions starts[0]..+lengths[0], starts[1]..+lengths[1], ...: CSR rows taken in a new order."""
+    ends = np.cumsum(lengths)
+    if not len(ends) or ends[-1] == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def enrich_batch(
+    library: Library,
+    lists: dict[str, tuple[list[str], int]],
+    settings: Settings,
+    universe: Universe,
+    annotations: Annotations | None = None,
+) -> BatchResult:
     """Test every list against every set at once.
 
     `lists` maps a list name to (its genes in the library's ID type, unique, and the number
     of names the user gave); `annotations` (from `annotate`) adds symbols and figure links.
+    Overlaps come from one pass over (list gene, set) pairs, p-values from each distinct
+    (k, m, n) table once, and only the p-value adjustment and clustering go list by list.
     """
-    context = _Context(library, universe, np.flatnonzero(universe.tested), settings, annotations or annotate(library))
-    index = library.gene_index
-    membership = library.membership[universe.tested]  # only tested sets can be reported
-    overlaps = []
-    for name, (genes, n_input) in lists.items():
-        query = np.array(sorted({index[g] for g in genes if g in index and universe.in_universe[index[g]]}), dtype=int)
-        hits = membership[:, query].tocsr()
-        overlaps.append(_ListOverlaps(name, n_input, len(genes), query, hits, np.diff(hits.indptr)))
+    annotations = annotations or annotate(library)
+    tested_rows = np.flatnonzero(universe.tested)
+    n_sets = len(tested_rows)
+    # genes x tested sets: each gene's sets in set_id order
+    sets_of_gene = library.membership[tested_rows].T.tocsr()
+    queries = _queries(library, universe, lists)
+    query_sizes = np.array([len(q) for q in queries], dtype=np.int64)
 
-    # One p-value call for the whole batch: distinct (k, m, n) triples are computed once.
-    k = [item.overlap[item.overlap > 0] for item in overlaps]
-    m = [universe.set_sizes[context.tested_rows[item.overlap > 0]] for item in overlaps]
-    n = [np.full(len(ks), len(item.query)) for ks, item in zip(k, overlaps, strict=True)]
-    empty = [np.zeros(0, dtype=int)]
-    pvalues = hypergeom_pvalues(
-        np.concatenate(k or empty), np.concatenate(m or empty), np.concatenate(n or empty), universe.size
-    )
-    ends = np.cumsum([0, *(len(ks) for ks in k)])
-    return [_list_result(item, pvalues[ends[i] : ends[i + 1]], context) for i, item in enumerate(overlaps)]
+    # (list, gene, set) for every list gene in every tested set, in list then gene order;
+    # sorting each list's part by set (stable) groups them into rows with genes in order.
+    query_genes = np.concatenate(queries) if queries else np.zeros(0, dtype=np.int64)
+    query_list = np.repeat(np.arange(len(queries)), query_sizes)
+    degree = sets_of_gene.indptr[query_genes + 1] - sets_of_gene.indptr[query_genes]
+    pairs = _gather(sets_of_gene.indptr[query_genes], degree)
+    pair_set = sets_of_gene.indices[pairs].astype(np.int64)
+    pair_list = np.repeat(query_list, degree)
+    pair_gene = np.repeat(query_genes, degree)
+    list_pair_starts = np.searchsorted(pair_list, np.arange(len(queries) + 1))
+    order = _stable_order(pair_set, list_pair_starts)
+    pair_set, pair_gene = pair_set[order], pair_gene[order]
+    is_first = np.ones(len(order), dtype=bool)
+    is_first[1:] = (pair_set[1:] != pair_set[:-1]) | (pair_list[1:] != pair_list[:-1])
+    first = np.flatnonzero(is_first)
+    gene_starts = np.append(first, len(order))
+    row_list, row_set = pair_list[first], pair_set[first]
+    k = np.diff(gene_starts)
 
+    m = universe.set_sizes[tested_rows[row_set]]
+    n = query_sizes[row_list]
+    distinct_p, inverse, _ = distinct_pvalues(k, m, n, universe.size)
+    _, p_rank = np.unique(distinct_p, return_inverse=True)  # equal p, equal rank
+    row_starts = np.searchsorted(row_list, np.arange(len(queries) + 1))
+    # By p, ties in set_id order (rows are in set_id order within each list).
+    order = _stable_order(p_rank[inverse], row_starts)
+    row_set, k, m, n = row_set[order], k[order], m[order], n[order]
+    pvalues = distinct_p[inverse[order]]
+    genes = pair_gene[_gather(gene_starts[:-1][order], np.diff(gene_starts)[order])]
+    gene_starts = np.append(0, np.cumsum(k))
 
-def _list_result(item: _ListOverlaps, pvalues: np.ndarray, context: _Context) -> ListResult:
-    library, universe, settings = context.library, context.universe, context.settings
-    has = np.flatnonzero(item.overlap > 0)
-    query_size = len(item.query)
-    n_tests_all = len(context.tested_rows)
-    n_tests = n_tests_all if settings.count_tests == "all" else len(has)
-    notes = []
-    if n_tests_all == 0:
-        notes.append(
-            f"no set of {library.name} has {settings.min_set_size}..{settings.max_set_size} genes "
-            "in the universe: nothing tested"
+    padj = np.empty(len(pvalues))
+    cluster_rows = np.full(len(pvalues), -1, dtype=np.int64)
+    counts = []
+    for i, (name, (genes_given, n_input)) in enumerate(lists.items()):
+        a, b = row_starts[i], row_starts[i + 1]
+        p = pvalues[a:b]
+        n_tests = n_sets if settings.count_tests == "all" else b - a
+        # Storey's pi0 counts every tested set whatever count_tests says: the overlapping sets
+        # alone hold almost no null p above lambda (sharing a gene already makes p small), so
+        # pi0 would collapse and with it the q-values.
+        pi0 = storey_pi0(p, n_pvalues=n_sets) if settings.correction == "qvalue" and n_tests else None
+        padj[a:b] = adjust_pvalues(p, settings.correction, n_tests=n_tests, pi0=pi0) if n_tests else 0.0
+        significant = np.flatnonzero(padj[a:b] <= settings.alpha) + a
+        if len(significant) and settings.cluster_jaccard is not None:
+            cluster_rows[significant] = _cluster(
+                library, tested_rows, row_set, gene_starts, genes, significant, pvalues, settings.cluster_jaccard
+            )
+        notes = []
+        if n_sets == 0:
+            notes.append(
+                f"no set of {library.name} has {settings.min_set_size}..{settings.max_set_size} genes "
+                "in the universe: nothing tested"
+            )
+        elif query_sizes[i] == 0:
+            notes.append("no gene of the list is in the universe")
+        counts.append(
+            ListCounts(
+                name,
+                n_input,
+                len(genes_given),
+                int(query_sizes[i]),
+                universe.size,
+                n_tests,
+                len(significant),
+                tuple(notes),
+            )
         )
-    elif query_size == 0:
-        notes.append("no gene of the list is in the universe")
-    order = np.argsort(pvalues, kind="stable")  # by p, then set_id (rows are in set_id order)
-    has, pvalues = has[order], pvalues[order]
-    # Sets without overlap have p = 1; they still count as tests under count_tests: all.
-    # Storey's pi0 counts them whatever count_tests says: the overlapping sets alone hold almost
-    # no null p above lambda (sharing a gene already makes p small), so pi0 would collapse and
-    # with it the q-values (nearly every null list got a "significant" set on the human library).
-    pi0 = storey_pi0(pvalues, n_pvalues=n_tests_all) if settings.correction == "qvalue" and n_tests else None
-    padj = adjust_pvalues(pvalues, settings.correction, n_tests=n_tests, pi0=pi0) if n_tests else np.zeros(0)
-    rows = context.tested_rows[has]
-    k = item.overlap[has]
-    m = universe.set_sizes[rows]
-    size = universe.size
-    odds = odds_ratio(k, m, query_size, size)
-    # The query is in library gene order and CSR rows keep their indices sorted, so each
-    # set's overlap genes come out in output order (numeric Entrez IDs) without sorting.
-    item.hits.sort_indices()
-    indptr, indices = item.hits.indptr, item.query[item.hits.indices]
-    overlap_genes = _joined_genes(library.genes, indptr, indices, has)
-    blank = np.full(len(has), "", dtype=object)
-    gene_symbols = context.annotations.gene_symbols
-    same_names = gene_symbols is library.genes
-    columns = {
-        "set_id": library.set_ids[rows],
-        "set_name": library.set_names[rows],
+
+    set_rows = tested_rows[row_set]
+    # Every ratio is a function of the (k, m, n) table: computed once per distinct table.
+    table = inverse[order]
+    dk, dm, dn = (np.zeros(len(distinct_p), dtype=np.int64) for _ in range(3))
+    dk[table], dm[table], dn[table] = k, m, n
+    odds = odds_ratio(dk, dm, dn, universe.size)
+    numbers = {
         "set_size": m,
         "overlap": k,
-        "query_size": np.full(len(has), query_size),
-        "universe_size": np.full(len(has), size),
+        "query_size": n,
+        "universe_size": np.full(len(k), universe.size),
         "pvalue": pvalues,
         "padj": padj,
-        "odds_ratio": odds,
-        "fold_enrichment": fold_enrichment(k, m, query_size, size),
-        "gene_ratio": gene_ratio(k, query_size),
-        "bg_ratio": bg_ratio(m, size),
-        "combined_score": combined_score(pvalues, odds),
-        "overlap_genes": overlap_genes,
-        "overlap_symbols": overlap_genes if same_names else _joined_genes(gene_symbols, indptr, indices, has),
-        # Figure links only where the library was built from records; else one shared blank column.
-        **{
-            column: values[rows] if values is not None else blank
-            for column, values in context.annotations.set_columns.items()
-        },
-        "cluster": blank.copy(),
+        "odds_ratio": odds[table],
+        "fold_enrichment": fold_enrichment(dk, dm, dn, universe.size)[table],
+        "gene_ratio": gene_ratio(dk, dn)[table],
+        "bg_ratio": bg_ratio(dm, universe.size)[table],
+        "combined_score": combined_score(distinct_p, odds)[table],
     }
-    significant = np.flatnonzero(padj <= settings.alpha)  # only significant figures are grouped
-    if len(significant) and settings.cluster_jaccard is not None:
-        members = item.hits[has[significant]]
-        columns["cluster"][significant] = cluster_members(
-            members, pvalues[significant], library.set_ids[rows[significant]], settings.cluster_jaccard
-        )
-    return ListResult(
-        name=item.name,
-        n_input=item.n_input,
-        n_mapped=item.n_mapped,
-        n_in_universe=query_size,
-        universe_size=size,
-        n_tests=n_tests,
-        n_significant=len(significant),
-        columns={column: columns[column] for column in RESULT_COLUMNS},
-        notes=notes,
+    result = BatchResult(library, annotations, counts, row_starts, set_rows, numbers, cluster_rows, gene_starts, genes)
+    if settings.rows == "significant":
+        return _keep_rows(result, padj <= settings.alpha)
+    if settings.rows == "all":
+        return _with_untested_sets(result, tested_rows, universe, settings)
+    return result
+
+
+def _cluster(library, tested_rows, row_set, gene_starts, genes, rows, pvalues, threshold) -> np.ndarray:
+    """Library row of each significant row's cluster representative (redundancy.cluster_members)."""
+    starts = gene_starts[rows]
+    lengths = gene_starts[rows + 1] - starts
+    members = sparse.csr_matrix(
+        (np.ones(lengths.sum(), dtype=np.float32), genes[_gather(starts, lengths)], np.append(0, np.cumsum(lengths))),
+        shape=(len(rows), len(library.genes)),
+    )
+    set_rows = tested_rows[row_set[rows]]
+    representatives = cluster_members(members, pvalues[rows], library.set_ids[set_rows], threshold)
+    return np.array([library.set_row[set_id] for set_id in representatives], dtype=np.int64)
+
+
+def _keep_rows(result: BatchResult, keep: np.ndarray) -> BatchResult:
+    """The result with only the rows where `keep` is true (order kept)."""
+    rows = np.flatnonzero(keep)
+    lengths = np.diff(result.gene_starts)[rows]
+    row_list = np.repeat(np.arange(len(result.lists)), np.diff(result.row_starts))[rows]
+    return replace(
+        result,
+        row_starts=np.searchsorted(row_list, np.arange(len(result.lists) + 1)),
+        set_rows=result.set_rows[rows],
+        numbers={column: values[rows] for column, values in result.numbers.items()},
+        cluster_rows=result.cluster_rows[rows],
+        gene_starts=np.append(0, np.cumsum(lengths)),
+        genes=result.genes[_gather(result.gene_starts[rows], lengths)],
+    )
+
+
+def _with_untested_sets(
+    result: BatchResult, tested_rows: np.ndarray, universe: Universe, settings: Settings
+) -> BatchResult:
+    """`rows: all`: every tested set in every list's table, those sharing no gene with p = 1.
+
+    Their padj is what a p = 1 test gets (1; pi0 under `qvalue`, as Storey's q of p = 1) when
+    they count as tests (`count_tests: all`), else 1. Rows stay sorted by p, then set_id.
+    """
+    n_lists, n_sets = len(result.lists), len(tested_rows)
+    row_list = np.repeat(np.arange(n_lists), np.diff(result.row_starts))
+    shared = np.zeros((n_lists, n_sets), dtype=bool)
+    shared[row_list, np.searchsorted(tested_rows, result.set_rows)] = True
+    extra_list, extra_set = np.nonzero(~shared)
+    extra_rows = tested_rows[extra_set]
+    query_size = np.array([counts.n_in_universe for counts in result.lists], dtype=np.int64)[extra_list]
+    n_extra = len(extra_rows)
+    padj = np.ones(n_extra)
+    if settings.correction == "qvalue" and settings.count_tests == "all":
+        pi0 = {}
+        for i in range(n_lists):
+            a, b = result.row_starts[i], result.row_starts[i + 1]
+            pi0[i] = storey_pi0(result.numbers["pvalue"][a:b], n_pvalues=n_sets) if n_sets else 1.0
+        padj = np.array([pi0[i] for i in extra_list.tolist()], dtype=float)
+    m = universe.set_sizes[extra_rows]
+    k = np.zeros(n_extra, dtype=np.int64)
+    odds = odds_ratio(k, m, query_size, universe.size)
+    extra = {
+        "set_size": m,
+        "overlap": k,
+        "query_size": query_size,
+        "universe_size": np.full(n_extra, universe.size),
+        "pvalue": np.ones(n_extra),
+        "padj": padj,
+        "odds_ratio": odds,
+        "fold_enrichment": fold_enrichment(k, m, query_size, universe.size),
+        "gene_ratio": gene_ratio(k, query_size),
+        "bg_ratio": bg_ratio(m, universe.size),
+        "combined_score": combined_score(np.ones(n_extra), odds),
+    }
+    numbers = {column: np.concatenate([values, extra[column]]) for column, values in result.numbers.items()}
+    all_lists = np.concatenate([row_list, extra_list])
+    set_rows = np.concatenate([result.set_rows, extra_rows])
+    order = np.lexsort((set_rows, numbers["pvalue"], all_lists))
+    lengths = np.concatenate([np.diff(result.gene_starts), k])[order]
+    gene_starts = np.concatenate([result.gene_starts[:-1], np.full(n_extra, result.gene_starts[-1])])[order]
+    return replace(
+        result,
+        row_starts=np.searchsorted(all_lists[order], np.arange(n_lists + 1)),
+        set_rows=set_rows[order],
+        numbers={column: values[order] for column, values in numbers.items()},
+        cluster_rows=np.concatenate([result.cluster_rows, np.full(n_extra, -1)])[order],
+        gene_starts=np.append(0, np.cumsum(lengths)),
+        genes=result.genes[_gather(gene_starts, lengths)],
     )

@@ -19,6 +19,9 @@ from numpy.typing import ArrayLike
 ADJUST_METHODS = ("fdr_bh", "fdr_by", "bonferroni", "holm", "qvalue")
 
 _EPS = np.finfo(float).eps
+# Up to this many possible (n, m, k) tables, distinct ones are found by marking an array (O(rows))
+# rather than sorting: a batch of 50 lists against a 27k-set library sorts 370,000 keys otherwise.
+DENSE_KEYS = 1 << 24
 _LN_2PI = math.log(2 * math.pi)
 # stirlerr(i) = ln(i!) - ((i + 1/2) ln i - i + ln sqrt(2 pi)) for i = 1..15, where the series below
 # is too short; the subtraction costs ~1e-14 absolute, well under what the p-values need.
@@ -186,6 +189,18 @@ def hypergeom_pvalues(
     distinct (k, m, n, N) is computed once, because a batch of lists against one library repeats
     the same tables many times; 1e5 tables take ~0.1-0.2 s, ~100x faster than scipy per table.
     """
+    distinct, inverse, shape = distinct_pvalues(overlap, set_size, query_size, universe_size)
+    return distinct[inverse].reshape(shape)
+
+
+def distinct_pvalues(
+    overlap: ArrayLike, set_size: ArrayLike, query_size: ArrayLike, universe_size: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """hypergeom_pvalues as (p of each distinct table, each input's index into them, input shape).
+
+    A batch of lists against one library repeats few tables many times: callers that sort by p
+    sort the distinct values, not every row.
+    """
     arrays = np.broadcast_arrays(
         _as_counts(overlap, "overlap"),
         _as_counts(set_size, "set_size"),
@@ -195,9 +210,9 @@ def hypergeom_pvalues(
     _check_counts(*arrays)
     shape = arrays[0].shape
     if arrays[0].size == 0:
-        return np.zeros(shape)
+        return np.zeros(0), np.zeros(0, dtype=np.int64), shape
     distinct, inverse = _distinct_rows([a.ravel() for a in arrays])
-    return _upper_tail(*distinct)[inverse].reshape(shape)
+    return _upper_tail(*distinct), inverse, shape
 
 
 def _distinct_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -209,6 +224,8 @@ def _distinct_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndar
     """
     k, m, n, big_n = columns
     if len(big_n) and big_n.min() == big_n.max() and max(k.max(), m.max(), n.max()) < 1 << 21:
+        if (k.max() + 1) * (m.max() + 1) * (n.max() + 1) <= DENSE_KEYS:
+            return _distinct_dense(k, m, n, big_n[0])
         keys = (n.astype(np.int64) << 42) | (m.astype(np.int64) << 21) | k.astype(np.int64)
         distinct, inverse = np.unique(keys, return_inverse=True)
         mask = (1 << 21) - 1
@@ -221,6 +238,21 @@ def _distinct_rows(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndar
     inverse = np.empty(len(order), dtype=np.int64)
     inverse[order] = np.cumsum(starts) - 1
     return [c[starts] for c in ordered], inverse
+
+
+def _distinct_dense(
+    k: np.ndarray, m: np.ndarray, n: np.ndarray, big_n: np.integer
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """_distinct_rows by marking keys in an array over every possible (n, m, k): no sort."""
+    m_span, k_span = int(m.max()) + 1, int(k.max()) + 1
+    keys = (n.astype(np.int64) * m_span + m) * k_span + k
+    seen = np.zeros((int(n.max()) + 1) * m_span * k_span, dtype=bool)
+    seen[keys] = True
+    distinct = np.flatnonzero(seen)
+    position = np.empty(len(seen), dtype=np.int64)
+    position[distinct] = np.arange(len(distinct))
+    unpacked = [distinct % k_span, (distinct // k_span) % m_span, distinct // (k_span * m_span)]
+    return [u.astype(k.dtype) for u in unpacked] + [np.full(len(distinct), big_n)], position[keys]
 
 
 def storey_pi0(pvalues: ArrayLike, lambda_: float = 0.5, *, n_pvalues: int | None = None) -> float:

@@ -12,6 +12,8 @@ an enrichResult (and so dotplot(), cnetplot(), emapplot(), ...) with:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -54,7 +56,9 @@ def clusterprofiler_qvalues(
     return adjust_pvalues(pvalues, "qvalue", n_tests=n_tests, pi0=pi0)
 
 
-def clusterprofiler_table(result_table: pd.DataFrame, n_tests: int | None = None) -> pd.DataFrame:
+def clusterprofiler_table(
+    result_table: pd.DataFrame, n_tests: int | None = None, qvalues: np.ndarray | None = None
+) -> pd.DataFrame:
     """One list's result table (tables.RESULT_COLUMNS) as clusterProfiler's enrichResult table.
 
     GeneRatio is `overlap/query_size` (k/n) and BgRatio `set_size/universe_size` (m/N), as
@@ -63,16 +67,18 @@ def clusterprofiler_table(result_table: pd.DataFrame, n_tests: int | None = None
 
     qvalue is `clusterprofiler_qvalues` over the list's `n_tests` tests. Pass the summary's
     `n_tests`; None uses the table's rows only (clusterProfiler's own choice: it tests only
-    overlapping sets).
+    overlapping sets). `qvalues`: the column computed already (compare_cluster_table's rows are
+    a pick of each list's).
     """
     pvalues = result_table["pvalue"].to_numpy(dtype=float)
-    qvalues = clusterprofiler_qvalues(
-        pvalues,
-        result_table["set_size"].to_numpy(dtype=np.int64),
-        result_table["query_size"].to_numpy(dtype=np.int64),
-        result_table["universe_size"].to_numpy(dtype=np.int64),
-        len(pvalues) if n_tests is None else n_tests,
-    )
+    if qvalues is None:
+        qvalues = clusterprofiler_qvalues(
+            pvalues,
+            result_table["set_size"].to_numpy(dtype=np.int64),
+            result_table["query_size"].to_numpy(dtype=np.int64),
+            result_table["universe_size"].to_numpy(dtype=np.int64),
+            len(pvalues) if n_tests is None else n_tests,
+        )
     columns = {
         "ID": result_table["set_id"].astype(str),
         "Description": result_table["set_name"].astype(str),
@@ -85,3 +91,43 @@ def clusterprofiler_table(result_table: pd.DataFrame, n_tests: int | None = None
         "Count": result_table["overlap"].astype(int),
     }
     return pd.DataFrame(columns, index=result_table.index)[list(CLUSTERPROFILER_COLUMNS)].reset_index(drop=True)
+
+
+QVALUE_COLUMNS = ("pvalue", "padj", "set_size", "query_size", "universe_size")
+
+
+def compare_cluster_table(
+    block: pd.DataFrame, significant: pd.DataFrame, n_tests: Mapping[str, int], alpha: float
+) -> pd.DataFrame:
+    """Lists' significant rows as clusterProfiler's compareCluster result: `Cluster` (the list),
+    then CLUSTERPROFILER_COLUMNS.
+
+    compareCluster keeps the terms that pass its cutoffs; these are the rows with padj <= alpha,
+    each exactly its row of the list's own clusterprofiler_table. `block`: every row of some lists
+    (QVALUE_COLUMNS and `list`, each list's rows together, as combined.result_blocks gives them),
+    whose p-values the qvalue column needs; `significant`: the same lists' rows with padj <= alpha,
+    every result column, in the same order.
+    """
+    lists = block["list"].to_numpy(dtype=object)
+    qvalues = np.empty(len(block))
+    starts = np.flatnonzero(np.r_[True, lists[1:] != lists[:-1]]) if len(lists) else np.zeros(0, dtype=int)
+    columns = {
+        column: block[column].to_numpy(
+            dtype=np.int64 if column in ("set_size", "query_size", "universe_size") else float
+        )
+        for column in QVALUE_COLUMNS
+    }
+    for start, stop in zip(starts, [*starts[1:], len(block)], strict=True):
+        qvalues[start:stop] = clusterprofiler_qvalues(
+            columns["pvalue"][start:stop],
+            columns["set_size"][start:stop],
+            columns["query_size"][start:stop],
+            columns["universe_size"][start:stop],
+            n_tests[lists[start]],
+        )
+    keep = columns["padj"] <= alpha
+    if keep.sum() != len(significant):
+        raise ValueError(f"{keep.sum()} rows with padj <= {alpha} among the lists' rows, {len(significant)} given")
+    table = clusterprofiler_table(significant.reset_index(drop=True), qvalues=qvalues[keep])
+    table.insert(0, "Cluster", significant["list"].astype(str).to_numpy())
+    return table

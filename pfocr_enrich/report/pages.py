@@ -125,6 +125,23 @@ def provenance_page(rows: Iterable[Sequence[str]]) -> str:
     )
 
 
+# What the page reads of a result table (the `cluster` column saves re-clustering overlap genes).
+PAGE_COLUMNS = (
+    "set_id",
+    "set_name",
+    "overlap",
+    "query_size",
+    "pvalue",
+    "padj",
+    "fold_enrichment",
+    "overlap_symbols",
+    "pmcid",
+    "year",
+    "link",
+    "cluster",
+)
+
+
 def significant_rows(name: str, table: pd.DataFrame, alpha: float, threshold: float, max_rows: int) -> pd.DataFrame:
     """One list's significant rows (at most `max_rows`, smallest padj) with list, cluster, cluster_size."""
     rows = table.assign(list=name, cluster=table_clusters(table, alpha, threshold))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,29 +252,57 @@ def heatmap_matrix(significant: Mapping[str, pd.DataFrame], max_rows: int) -> tu
     return matrix, [figure_label(s, names[s], int(members[s])) for s in matrix.index]
 
 
+def significant_clusters(table: pd.DataFrame, settings: PlotSettings) -> pd.DataFrame:
+    """A list's significant cluster representatives (set_id, set_name, padj, members), without
+    cluster_rows' sort of every row: what the heat map needs of each of thousands of lists."""
+    rows = table[table["padj"].to_numpy(dtype=float) <= settings.alpha]
+    clusters = table_clusters(rows, settings.alpha, settings.cluster_jaccard)
+    # "": not clustered (report.cluster_jaccard null), each row its own
+    representatives = rows[((clusters == "") | (clusters == rows["set_id"].astype(str))).to_numpy()]
+    members = clusters[clusters != ""].value_counts()
+    return representatives[["set_id", "set_name", "padj"]].assign(
+        members=representatives["set_id"].astype(str).map(members).fillna(1).astype(int).to_numpy()
+    )
+
+
+# What the plots read of a result table (the `cluster` column saves re-clustering overlap genes).
+PLOT_COLUMNS = (
+    "set_id",
+    "set_name",
+    "set_size",
+    "overlap",
+    "pvalue",
+    "padj",
+    "fold_enrichment",
+    "gene_ratio",
+    "cluster",
+)
+
+
 def render_library(
     library: str,
     gmt_set_sizes: Sequence[int],
-    tables: Mapping[str, Path],
+    tables: Iterable[tuple[str, pd.DataFrame]],
+    n_lists: int,
     out: LibraryPlots,
     settings: PlotSettings,
     size_range: tuple[int, int],
 ) -> None:
-    """Every plot of one library: per-list dot and bar plots, then the library-wide ones."""
+    """Every plot of one library: per-list dot and bar plots (the lists in out.dotplot_png),
+    then the library-wide ones. `tables`: each list's result table (PLOT_COLUMNS at least)."""
     started = last_report = time.monotonic()
     significant: dict[str, pd.DataFrame] = {}
     pvalue_counts = np.zeros(len(PVALUE_BINS) - 1)
     with rc_context(STYLE):
-        for number, (name, path) in enumerate(tables.items(), start=1):
-            table = pd.read_csv(path, sep="\t", dtype={"set_id": str, "set_name": str}, keep_default_na=False)
-            rows = cluster_rows(table, settings)
-            n_sig = int((rows["padj"] <= settings.alpha).sum())
-            clusters = "cluster" if n_sig == 1 else "clusters"
-            caption = f"{name} vs {library}\n{n_sig} significant figure {clusters} (padj <= {settings.alpha:g})"
+        for number, (name, table) in enumerate(tables, start=1):
             if name in out.dotplot_png:  # per-list plots only up to report.max_list_plots lists
+                rows = cluster_rows(table, settings)
+                n_sig = int((rows["padj"] <= settings.alpha).sum())
+                clusters = "cluster" if n_sig == 1 else "clusters"
+                caption = f"{name} vs {library}\n{n_sig} significant figure {clusters} (padj <= {settings.alpha:g})"
                 save_figure(dot_plot(rows, caption, settings), out.dotplot_png[name], out.dotplot_svg[name])
                 save_figure(bar_plot(rows, caption, settings), out.barplot_png[name], out.barplot_svg[name])
-            significant[name] = rows.loc[rows["padj"] <= settings.alpha, ["set_id", "set_name", "padj", "members"]]
+            significant[name] = significant_clusters(table, settings)
             pvalue_counts += np.histogram(table["pvalue"].to_numpy(dtype=float), bins=PVALUE_BINS)[0]
             if time.monotonic() - last_report >= PROGRESS_SECONDS:
                 last_report = time.monotonic()
@@ -282,7 +310,7 @@ def render_library(
                     "%s: plotted %d/%d lists, %.1f lists/s",
                     library,
                     number,
-                    len(tables),
+                    n_lists,
                     number / (last_report - started),
                 )
         matrix, labels = heatmap_matrix(significant, settings.heatmap_rows)
@@ -292,5 +320,5 @@ def render_library(
             out.heatmap_svg,
         )
         save_figure(set_size_histogram(gmt_set_sizes, size_range, library), out.set_sizes_png, out.set_sizes_svg)
-        save_figure(pvalue_histogram(pvalue_counts, len(tables), library), out.pvalues_png, out.pvalues_svg)
-    log.info("%s: plots of %d lists in %.1f s", library, len(tables), time.monotonic() - started)
+        save_figure(pvalue_histogram(pvalue_counts, n_lists, library), out.pvalues_png, out.pvalues_svg)
+    log.info("%s: plots of %d lists in %.1f s", library, n_lists, time.monotonic() - started)

@@ -79,12 +79,16 @@ LIBRARY_MERGED = f"{ENRICH_WORK}/{{library}}/{{table}}.tsv"
 # library are those of its species, so the files a library job writes depend on the library,
 # which Snakemake expresses as a directory output.
 LIST_TABLES = f"{ENRICH_DIR}/{{library}}"
+# Every list's rows in one Parquet table per library (enrichment.tables: combined, both, auto).
+COMBINED_TABLE = f"{ENRICH_DIR}/{{library}}.parquet"
 SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
 SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
 UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
 RENAMED_SETS_TSV = f"{ENRICH_DIR}/renamed_sets.tsv"
 PLOT_DIR = "results/plots/{library}"  # {list}.{dotplot,barplot}.{png,svg}, heatmap, ...
 CLUSTERPROFILER_DIR = "results/interop/clusterprofiler/{library}"  # {list}.tsv
+# compareCluster's shape: a Cluster column naming the list, then enrichResult's columns
+CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}.tsv"
 SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
 PROVENANCE_JSON = "results/provenance.json"
 PROVENANCE_PAGE = "results/report/provenance.html"
@@ -212,6 +216,18 @@ BACKGROUND = (
 )
 # Per-list dot and bar plots cost ~1 s a list and library: drawn only for small batches.
 PLOTTED_LISTS = LIST_NAMES if len(LIST_NAMES) <= REPORT["max_list_plots"] else []
+
+
+def table_kinds(tables: str, n_lists: int) -> tuple[bool, bool]:
+    """(per-list TSVs, combined Parquet) that enrichment.tables writes for n_lists lists."""
+    if tables == "auto":
+        tables = "both" if n_lists <= REPORT["max_list_plots"] else "combined"
+    return tables in ("per_list", "both"), tables in ("combined", "both")
+
+
+PER_LIST_TABLES, COMBINED_TABLES = table_kinds(ENRICHMENT["tables"], len(LIST_NAMES))
+# What the report reads: the Parquet table when there is one (one file, read by row groups).
+RESULT_TABLES = COMBINED_TABLE if COMBINED_TABLES else LIST_TABLES
 SIGNIFICANT_PAGE_ROWS = 5000
 
 
@@ -240,6 +256,8 @@ SETTINGS = {
                 if key not in ("libraries", "lists_per_job")
             },
             "report": {"cluster_jaccard": REPORT["cluster_jaccard"]},
+            "per_list_tables": PER_LIST_TABLES,
+            "combined_tables": COMBINED_TABLES,
             "id_map": config["id_map"],
             "ncbi_gene_info_url": config["ncbi_gene_info_url"],
             "lists": LIST_SPECIES,
@@ -258,6 +276,10 @@ SETTINGS = {
             "size_range": [ENRICHMENT["min_set_size"], ENRICHMENT["max_set_size"]],
             "plot_lists": bool(PLOTTED_LISTS),
         },
+    ),
+    "clusterprofiler_tables": settings_file(
+        "clusterprofiler_tables",
+        {"alpha": ENRICHMENT["alpha"], "per_list": PER_LIST_TABLES, "combined": COMBINED_TABLES},
     ),
     "significant_page": settings_file(
         "significant_page",
@@ -417,10 +439,11 @@ def enrich_outputs(wildcards) -> list[str]:
         return []
     return [
         SUMMARY_TSV,
-        SIGNIFICANT_TSV,
+        *([SIGNIFICANT_TSV] if PER_LIST_TABLES else []),
         UNMAPPED_TSV,
         RENAMED_SETS_TSV,
-        *expand(LIST_TABLES, library=library_names()),
+        *expand(LIST_TABLES if PER_LIST_TABLES else [], library=library_names()),
+        *expand(COMBINED_TABLE if COMBINED_TABLES else [], library=library_names()),
     ]
 
 
@@ -480,7 +503,8 @@ def report_outputs(wildcards) -> list[str]:
     libraries = library_names() if LIST_NAMES else []
     return [
         *expand(PLOT_DIR, library=libraries),
-        *expand(CLUSTERPROFILER_DIR, library=libraries),
+        *expand(CLUSTERPROFILER_DIR if PER_LIST_TABLES else [], library=libraries),
+        *expand(CLUSTERPROFILER_TABLE if COMBINED_TABLES else [], library=libraries),
         *expand(SIGNIFICANT_PAGE, library=libraries),
         PROVENANCE_JSON,
         PROVENANCE_PAGE,

@@ -80,11 +80,16 @@ rule enrichment_tables:
     input:
         unpack(enrich_inputs),
         chunks=library_chunks,
+    # Which tables exist follows enrichment.tables: per-list TSVs (with significant.tsv) and/or
+    # the library's combined Parquet table.
     output:
-        tables=directory(LIST_TABLES),
+        tables=[directory(LIST_TABLES)] if PER_LIST_TABLES else [],
+        combined=[COMBINED_TABLE] if COMBINED_TABLES else [],
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
-        significant=LIBRARY_MERGED.replace("{table}", "significant"),
+        significant=(
+            [LIBRARY_MERGED.replace("{table}", "significant")] if PER_LIST_TABLES else []
+        ),
         renamed=LIBRARY_MERGED.replace("{table}", "renamed_sets"),
     log:
         "logs/enrichment_tables/{library}.log",
@@ -104,13 +109,15 @@ rule enrichment_summary:
     input:
         summaries=lambda wildcards: merged_tables("summary"),
         unmapped=lambda wildcards: merged_tables("unmapped"),
-        significant=lambda wildcards: merged_tables("significant"),
+        significant=lambda wildcards: (
+            merged_tables("significant") if PER_LIST_TABLES else []
+        ),
         renamed=lambda wildcards: merged_tables("renamed_sets"),
         settings=SETTINGS["enrichment_summary"],
     output:
         summary=SUMMARY_TSV,
         unmapped=UNMAPPED_TSV,
-        significant=SIGNIFICANT_TSV,
+        significant=[SIGNIFICANT_TSV] if PER_LIST_TABLES else [],
         renamed=RENAMED_SETS_TSV,
     log:
         "logs/enrichment_summary/enrichment_summary.log",

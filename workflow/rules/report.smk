@@ -8,7 +8,7 @@ localrules:
 rule plots:
     input:
         library=library_gmt,
-        tables=LIST_TABLES,
+        tables=RESULT_TABLES,
         settings=SETTINGS["plots"],
     output:
         plots_folder(),
@@ -32,7 +32,7 @@ rule plots:
 
 rule significant_page:
     input:
-        tables=LIST_TABLES,
+        tables=RESULT_TABLES,
         settings=SETTINGS["significant_page"],
     output:
         report(
@@ -58,12 +58,15 @@ rule significant_page:
         "../../scripts/significant_page.py"
 
 
+# Per list (enrichment.tables per_list, both) and/or one compareCluster-shaped table (combined, both).
 rule clusterprofiler_tables:
     input:
-        tables=LIST_TABLES,
+        tables=RESULT_TABLES,
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
+        settings=SETTINGS["clusterprofiler_tables"],
     output:
-        directory(CLUSTERPROFILER_DIR),
+        per_list=[directory(CLUSTERPROFILER_DIR)] if PER_LIST_TABLES else [],
+        combined=[CLUSTERPROFILER_TABLE] if COMBINED_TABLES else [],
     log:
         "logs/clusterprofiler_tables/{library}.log",
     group:
