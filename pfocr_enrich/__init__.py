@@ -1,3 +1,3 @@
 """pfocr-enrich: PFOCR figure records -> gene sets -> GMT -> enrichment -> report."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

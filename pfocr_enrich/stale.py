@@ -5,21 +5,27 @@ for a species a new build no longer yields are removed by the build that decides
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from pfocr_enrich.species import species_token
 
+LIBRARY_FILE_SUFFIXES = (".html", ".parquet", ".tsv")
+RUN_TABLES = frozenset({"summary.tsv", "significant.tsv", "unmapped.tsv", "renamed_sets.tsv"})
+
 
 def stale_library_outputs(roots: Iterable[Path], libraries: Iterable[str]) -> list[Path]:
-    """Folders (and `.html` pages) under `roots` named after a library the run does not have."""
+    """Folders and files (`.html` pages, `.parquet` and compareCluster `.tsv` tables) under `roots`
+    named after a library the run does not have; the run-wide tables (summary.tsv, ...) aside."""
     current = set(libraries)
     stale = []
     for root in map(Path, roots):
         if not root.is_dir():
             continue
         for entry in sorted(root.iterdir()):
-            name = entry.name if entry.is_dir() else entry.stem if entry.suffix == ".html" else None
+            per_library_file = entry.suffix in LIBRARY_FILE_SUFFIXES and entry.name not in RUN_TABLES
+            name = entry.name if entry.is_dir() else entry.stem if per_library_file else None
             if name is not None and name not in current:
                 stale.append(entry)
     return stale
@@ -35,3 +41,19 @@ def remove_stale_gmts(gmt_file: str, species: Iterable[str], id_types: Iterable[
     for path in stale:
         path.unlink()
     return stale
+
+
+def remove_outputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Delete files or folders an earlier run wrote that this run's settings do not (e.g. per-list
+    tables after enrichment.tables became `combined`): left in place they would contradict the
+    settings. Returns what was deleted."""
+    removed = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(path)
+    return removed

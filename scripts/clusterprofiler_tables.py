@@ -9,9 +9,12 @@ from pfocr_enrich.config import read_settings
 from pfocr_enrich.enrich.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.interop import QVALUE_COLUMNS, clusterprofiler_table, compare_cluster_table
+from pfocr_enrich.stale import remove_outputs
 from pfocr_enrich.tables import write_frame
 
-with step_logging(snakemake.log[0]):
+with step_logging(snakemake.log[0]) as log:
+    if removed := remove_outputs(snakemake.params.unwritten):
+        log.info("removed, as enrichment.tables no longer writes them: %s", " ".join(map(str, removed)))
     settings = read_settings(snakemake.input.settings)
     tables, lists, out = Path(snakemake.input.tables), snakemake.params.lists, snakemake.output
     summary = pd.read_csv(snakemake.input.summary, sep="\t", dtype={"list": str}, keep_default_na=False)

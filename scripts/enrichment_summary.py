@@ -4,10 +4,12 @@ from pathlib import Path
 
 from pfocr_enrich.enrich.batch import merge_run
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.stale import stale_library_outputs
+from pfocr_enrich.stale import remove_outputs, stale_library_outputs
 from pfocr_enrich.text import human_size
 
 with step_logging(snakemake.log[0]) as log:
+    if removed := remove_outputs(snakemake.params.unwritten):
+        log.info("removed, as enrichment.tables no longer writes them: %s", " ".join(map(str, removed)))
     inputs, params = snakemake.input, snakemake.params
     # significant.tsv only with per-list tables: its named output is then an empty list
     outputs = {

@@ -5,8 +5,11 @@ from pathlib import Path
 
 from pfocr_enrich.enrich.batch import merge_library
 from pfocr_enrich.logs import step_logging
+from pfocr_enrich.stale import remove_outputs
 
-with step_logging(snakemake.log[0]):
+with step_logging(snakemake.log[0]) as log:
+    if removed := remove_outputs(snakemake.params.unwritten):
+        log.info("removed, as enrichment.tables no longer writes them: %s", " ".join(map(str, removed)))
     out = snakemake.output
     list_tables = []
     if out.tables:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.image import imread
 
-from pfocr_enrich.enrich.redundancy import figure_clusters
 from pfocr_enrich.enrich.combined import result_tables
+from pfocr_enrich.enrich.redundancy import figure_clusters
 from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, cluster_rows, figure_label, render_library
 from pfocr_enrich.tables import RESULT_COLUMNS
 

@@ -148,6 +148,8 @@ SETTINGS: dict[str, tuple[dict, str]] = {
     "enrichment.species": ({"enrichment": {"species": "Mus musculus"}}, "enrich_chunk"),
     "id_map": ({"id_map": "ID_MAP"}, "enrich_chunk"),
     "report.cluster_jaccard": ({"report": {"cluster_jaccard": 0.9}}, "enrich_chunk"),
+    "enrichment.rows": ({"enrichment": {"rows": "all"}}, "enrich_chunk"),
+    "enrichment.tables": ({"enrichment": {"tables": "per_list"}}, "enrich_chunk"),
 }
 
 
@@ -208,6 +210,32 @@ def test_changed_settings_change_the_results_and_provenance_agrees(
         for name, value in values.items():
             assert recorded[section][name] == value, (section, name)
     assert jobs_of_dry_run(workdir, *TARGETS) == {}, "a second run with the same settings must do nothing"
+
+
+def test_combined_tables_replace_the_per_list_ones_and_the_report_reads_them(
+    finished: Path, tmp_path: Path, inputs: dict
+):
+    """enrichment.tables: combined after a run that wrote both: the per-list tables, significant.tsv
+    and per-list clusterProfiler tables go; the Parquet table holds `rows: significant` only; the
+    report (plots, page, compareCluster table) is made from it."""
+    workdir = copy_run(finished, tmp_path / "run")
+    assert (workdir / f"results/enrichment/{HUMAN}/inflammation.tsv").exists()
+    before = pd.read_parquet(workdir / f"results/enrichment/{HUMAN}.parquet")
+    config = with_changes(inputs, {"enrichment": {"tables": "combined", "rows": "significant"}})
+    done = snakemake(workdir, config=config)  # the default target: report included
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = workdir / "results"
+    for gone in (f"enrichment/{HUMAN}", "enrichment/significant.tsv", f"interop/clusterprofiler/{HUMAN}"):
+        assert not (results / gone).exists(), gone
+    after = pd.read_parquet(results / f"enrichment/{HUMAN}.parquet")
+    expected = before[before["padj"] <= 0.05].reset_index(drop=True)
+    assert len(after) == len(expected) > 0
+    pd.testing.assert_frame_equal(after.astype(str), expected.astype(str))
+    compare_cluster = pd.read_csv(results / f"interop/clusterprofiler/{HUMAN}.tsv", sep="\t")
+    assert compare_cluster.columns[0] == "Cluster" and len(compare_cluster) == len(after)
+    assert (results / f"plots/{HUMAN}/heatmap.png").exists()
+    assert "inflammation" in (results / f"report/significant/{HUMAN}.html").read_text()
+    assert provenance_config(workdir)["enrichment"]["tables"] == "combined"
 
 
 def test_removing_a_list_removes_its_tables(finished: Path, tmp_path: Path, inputs: dict):

@@ -111,13 +111,14 @@ def compare_cluster_table(
     lists = block["list"].to_numpy(dtype=object)
     qvalues = np.empty(len(block))
     starts = np.flatnonzero(np.r_[True, lists[1:] != lists[:-1]]) if len(lists) else np.zeros(0, dtype=int)
+    stops = np.append(starts[1:], len(block)) if len(starts) else starts
     columns = {
         column: block[column].to_numpy(
             dtype=np.int64 if column in ("set_size", "query_size", "universe_size") else float
         )
         for column in QVALUE_COLUMNS
     }
-    for start, stop in zip(starts, [*starts[1:], len(block)], strict=True):
+    for start, stop in zip(starts, stops, strict=True):
         qvalues[start:stop] = clusterprofiler_qvalues(
             columns["pvalue"][start:stop],
             columns["set_size"][start:stop],

@@ -265,7 +265,11 @@ SETTINGS = {
     ),
     "enrichment_summary": settings_file(
         "enrichment_summary",
-        {"libraries": ENRICHMENT["libraries"], "release": config["release"]},
+        {
+            "libraries": ENRICHMENT["libraries"],
+            "release": config["release"],
+            "per_list_tables": PER_LIST_TABLES,
+        },
     ),
     # Which lists a library has is in each library's tables folder (an input of these rules).
     "plots": settings_file(
@@ -279,7 +283,11 @@ SETTINGS = {
     ),
     "clusterprofiler_tables": settings_file(
         "clusterprofiler_tables",
-        {"alpha": ENRICHMENT["alpha"], "per_list": PER_LIST_TABLES, "combined": COMBINED_TABLES},
+        {
+            "alpha": ENRICHMENT["alpha"],
+            "per_list": PER_LIST_TABLES,
+            "combined": COMBINED_TABLES,
+        },
     ),
     "significant_page": settings_file(
         "significant_page",
@@ -399,6 +407,15 @@ def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
         "figures": [FIGURES_TSV] if built else [],
         "settings": SETTINGS["enrich"],
     }
+
+
+def unwritten_outputs(per_list: str, combined_form: str, library: str) -> list[str]:
+    """The outputs of the table kinds enrichment.tables does not write (now), which an earlier
+    run may have left: the rule that writes the other kind deletes them."""
+    return [
+        *([per_list.format(library=library)] if not PER_LIST_TABLES else []),
+        *([combined_form.format(library=library)] if not COMBINED_TABLES else []),
+    ]
 
 
 def library_chunks(wildcards) -> list[str]:

@@ -88,7 +88,9 @@ rule enrichment_tables:
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
         significant=(
-            [LIBRARY_MERGED.replace("{table}", "significant")] if PER_LIST_TABLES else []
+            [LIBRARY_MERGED.replace("{table}", "significant")]
+            if PER_LIST_TABLES
+            else []
         ),
         renamed=LIBRARY_MERGED.replace("{table}", "renamed_sets"),
     log:
@@ -101,6 +103,9 @@ rule enrichment_tables:
         runtime=30,
     params:
         lists=lambda wildcards: library_lists(wildcards.library),
+        unwritten=lambda wildcards: unwritten_outputs(
+            LIST_TABLES, COMBINED_TABLE, wildcards.library
+        ),
     script:
         "../../scripts/enrichment_tables.py"
 
@@ -131,5 +136,6 @@ rule enrichment_summary:
         libraries=lambda wildcards: library_names(),
         library_folders=LIBRARY_FOLDERS,
         untested=untested,
+        unwritten=[] if PER_LIST_TABLES else [SIGNIFICANT_TSV],
     script:
         "../../scripts/enrichment_summary.py"

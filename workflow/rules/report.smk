@@ -79,6 +79,9 @@ rule clusterprofiler_tables:
         runtime=60,
     params:
         lists=lambda wildcards: library_lists(wildcards.library),
+        unwritten=lambda wildcards: unwritten_outputs(
+            CLUSTERPROFILER_DIR, CLUSTERPROFILER_TABLE, wildcards.library
+        ),
     script:
         "../../scripts/clusterprofiler_tables.py"
 
