@@ -211,43 +211,41 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     summary_rows, significant = [], []
     names = list(mapped)
     last_report = time.monotonic()
-    part = combined.part_writer(out_dir / PART_FILE) if job.combined else None
-    try:
-        for start in range(0, len(names), BATCH_LISTS):
-            batch = {name: mapped[name] for name in names[start : start + BATCH_LISTS]}
-            result = enrich_batch(library, batch, job.settings, universe, annotations)
-            if part is not None:
-                part.write_table(combined.batch_table(result), row_group_size=max(result.n_rows, 1))
-            for i, counts in enumerate(result.lists):
-                rows = (result.row_starts[i], result.row_starts[i + 1])
-                if job.per_list:
-                    columns = result.columns(*rows)
-                    write_frame(out_dir / f"{counts.name}.tsv", columns)
-                    hits = np.flatnonzero(columns["padj"] <= job.settings.alpha)
-                    if len(hits):
-                        significant.append(
-                            {
-                                "list": np.full(len(hits), counts.name, dtype=object),
-                                "library": np.full(len(hits), library.name, dtype=object),
-                                **{column: values[hits] for column, values in columns.items()},
-                            }
-                        )
-                summary_rows.append(_summary_row(counts, mappings[counts.name], library.name, job.species))
-            if time.monotonic() - last_report >= PROGRESS_SECONDS:
-                last_report = time.monotonic()
-                done = min(start + BATCH_LISTS, len(names))
-                rate = done / (last_report - started)
-                log.info(
-                    "%s: %d/%d lists, %.1f lists/s, about %.0f s left",
-                    library.name,
-                    done,
-                    len(names),
-                    rate,
-                    (len(names) - done) / rate,
-                )
-    finally:
-        if part is not None:
-            part.close()
+    parts = []  # the chunk's rows of the combined table, written as one row group at the end
+    for start in range(0, len(names), BATCH_LISTS):
+        batch = {name: mapped[name] for name in names[start : start + BATCH_LISTS]}
+        result = enrich_batch(library, batch, job.settings, universe, annotations)
+        if job.combined:
+            parts.append(combined.batch_table(result))
+        for i, counts in enumerate(result.lists):
+            rows = (result.row_starts[i], result.row_starts[i + 1])
+            if job.per_list:
+                columns = result.columns(*rows)
+                write_frame(out_dir / f"{counts.name}.tsv", columns)
+                hits = np.flatnonzero(columns["padj"] <= job.settings.alpha)
+                if len(hits):
+                    significant.append(
+                        {
+                            "list": np.full(len(hits), counts.name, dtype=object),
+                            "library": np.full(len(hits), library.name, dtype=object),
+                            **{column: values[hits] for column, values in columns.items()},
+                        }
+                    )
+            summary_rows.append(_summary_row(counts, mappings[counts.name], library.name, job.species))
+        if time.monotonic() - last_report >= PROGRESS_SECONDS:
+            last_report = time.monotonic()
+            done = min(start + BATCH_LISTS, len(names))
+            rate = done / (last_report - started)
+            log.info(
+                "%s: %d/%d lists, %.1f lists/s, about %.0f s left",
+                library.name,
+                done,
+                len(names),
+                rate,
+                (len(names) - done) / rate,
+            )
+    if job.combined:
+        combined.write_part(parts, out_dir / PART_FILE)
     pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS)).to_csv(
         out_dir / SUMMARY_FILE, sep="\t", index=False, lineterminator="\n"
     )

