@@ -8,7 +8,12 @@ import pandas as pd
 from pfocr_enrich.config import read_settings
 from pfocr_enrich.enrich.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.report.interop import QVALUE_COLUMNS, clusterprofiler_table, compare_cluster_table
+from pfocr_enrich.report.interop import (
+    CLUSTERPROFILER_COLUMNS,
+    QVALUE_COLUMNS,
+    clusterprofiler_table,
+    compare_cluster_table,
+)
 from pfocr_enrich.stale import remove_outputs
 from pfocr_enrich.tables import write_frame
 
@@ -25,13 +30,15 @@ with step_logging(snakemake.log[0]) as log:
         for name, result in result_tables(tables, lists):
             write_frame(folder / f"{name}.tsv", clusterprofiler_table(result, n_tests[name]))
     if out.combined:
-        alpha = settings["alpha"]
-        parts = [
-            compare_cluster_table(block, significant, n_tests, alpha)
-            for block, significant in zip(
+        # Block by block, appended: the table of 10,000 lists does not fit in memory at once.
+        alpha, path = settings["alpha"], Path(out.combined[0])
+        for number, (block, significant) in enumerate(
+            zip(
                 result_blocks(tables, lists, QVALUE_COLUMNS),
                 result_blocks(tables, lists, max_padj=alpha),
                 strict=True,
             )
-        ]
-        write_frame(Path(out.combined[0]), pd.concat(parts, ignore_index=True))
+        ):
+            write_frame(path, compare_cluster_table(block, significant, n_tests, alpha), append=number > 0)
+        if not path.exists():  # no list at all: the header alone
+            write_frame(path, pd.DataFrame(columns=["Cluster", *CLUSTERPROFILER_COLUMNS]))

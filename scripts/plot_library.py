@@ -4,7 +4,7 @@ its per-list tables or its combined table."""
 from pathlib import Path
 
 from pfocr_enrich.config import read_settings
-from pfocr_enrich.enrich.combined import result_tables
+from pfocr_enrich.enrich.combined import result_blocks
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.plots import PLOT_COLUMNS, LibraryPlots, PlotSettings, render_library
@@ -30,8 +30,8 @@ with step_logging(snakemake.log[0]):
     render_library(
         library=snakemake.wildcards.library,
         gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(Path(snakemake.input.library)).sets],
-        tables=result_tables(tables, names, PLOT_COLUMNS),
-        n_lists=len(names),
+        blocks=result_blocks(tables, names, PLOT_COLUMNS),
+        lists=names,
         out=plots,
         settings=PlotSettings(alpha=settings["alpha"], **settings["report"]),
         size_range=tuple(settings["size_range"]),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.image import imread
 
-from pfocr_enrich.enrich.combined import result_tables
+from pfocr_enrich.enrich.combined import result_blocks
 from pfocr_enrich.enrich.redundancy import figure_clusters
 from pfocr_enrich.report.plots import LibraryPlots, PlotSettings, cluster_rows, figure_label, render_library
 from pfocr_enrich.tables import RESULT_COLUMNS
@@ -87,8 +87,8 @@ def test_every_plot_renders_as_valid_png_and_svg_including_empty_lists(tmp_path:
     TABLE.head(0).to_csv(tables["empty"], sep="\t", index=False)
     out = library_plots(tmp_path / "plots", list(tables))
     for x_axis in ("fold_enrichment", "gene_ratio"):
-        read = result_tables(tmp_path, list(tables))
-        render_library("lib", [3, 5, 5, 8, 40, 300], read, len(tables), out, PlotSettings(x_axis=x_axis), (3, 500))
+        read = result_blocks(tmp_path, list(tables))
+        render_library("lib", [3, 5, 5, 8, 40, 300], read, list(tables), out, PlotSettings(x_axis=x_axis), (3, 500))
     for path in sorted((tmp_path / "plots").iterdir()):
         (assert_valid_png if path.suffix == ".png" else assert_valid_svg)(path)
     assert len(list((tmp_path / "plots").iterdir())) == 2 * 2 * 2 + 3 * 2
@@ -100,6 +100,6 @@ def test_plots_are_byte_for_byte_reproducible(tmp_path: Path):
     runs = []
     for run in ("a", "b"):
         out = library_plots(tmp_path / run, ["hits"])
-        render_library("lib", [3, 5, 8], result_tables(tmp_path, ["hits"]), 1, out, PlotSettings(), (3, 500))
+        render_library("lib", [3, 5, 8], result_blocks(tmp_path, ["hits"]), ["hits"], out, PlotSettings(), (3, 500))
         runs.append({p.name: p.read_bytes() for p in (tmp_path / run).iterdir()})
     assert runs[0] == runs[1]

@@ -63,13 +63,16 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
-def significant_page(library: str, rows: pd.DataFrame, alpha: float, threshold: float, max_rows: int) -> str:
+def significant_page(
+    library: str, rows: pd.DataFrame, n_rows: int, n_lists: int, alpha: float, threshold: float, max_rows: int
+) -> str:
     """One library's significant figures, every list, sorted by list then padj.
 
-    `rows` are significant_rows' of every list; representatives show their cluster size,
-    members name their representative. At most `max_rows` rows (the smallest padj).
+    `rows`: significant_rows' of the lists (at least the top_rows of them); `n_rows`, `n_lists`:
+    how many significant rows there are, in how many lists. Representatives show their cluster
+    size, members name their representative. At most `max_rows` rows (the smallest padj).
     """
-    shown = rows.sort_values(["padj", "pvalue", "set_id"], kind="mergesort").head(max_rows)
+    shown = top_rows(rows, max_rows)
     shown = shown.sort_values(["list", "padj", "pvalue", "set_id"], kind="mergesort")
     header = ["List", "Figure", "Cluster", "padj", "Fold enr.", "Overlap", "Genes", "Year", "PMC", "PFOCR"]
     body_rows = []
@@ -98,9 +101,9 @@ def significant_page(library: str, rows: pd.DataFrame, alpha: float, threshold: 
             + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(cells))
             + "</tr>"
         )
-    cut = f" Showing the {max_rows:,} with the smallest padj." if len(rows) > max_rows else ""
+    cut = f" Showing the {max_rows:,} with the smallest padj." if n_rows > max_rows else ""
     intro = (
-        f"{len(rows):,} significant list x figure rows (padj <= {alpha:g}) in {rows['list'].nunique():,} lists.{cut} "
+        f"{n_rows:,} significant list x figure rows (padj <= {alpha:g}) in {n_lists:,} lists.{cut} "
         f"Figures whose overlap genes have Jaccard >= {threshold:g} with another's form one cluster (single "
         "linkage), named after its lowest-p member. PMC: the figure in the article; PFOCR: the figure's page."
     )
@@ -142,9 +145,19 @@ PAGE_COLUMNS = (
 )
 
 
-def significant_rows(name: str, table: pd.DataFrame, alpha: float, threshold: float, max_rows: int) -> pd.DataFrame:
-    """One list's significant rows (at most `max_rows`, smallest padj) with list, cluster, cluster_size."""
-    rows = table.assign(list=name, cluster=table_clusters(table, alpha, threshold))
-    rows = rows[rows["padj"].astype(float) <= alpha]
-    sizes = rows["cluster"].map(rows["cluster"].value_counts())
-    return rows.assign(cluster_size=sizes).head(max_rows)
+def significant_rows(block: pd.DataFrame, alpha: float, threshold: float) -> pd.DataFrame:
+    """A block of lists' significant rows (combined.result_blocks, with `list`) with `cluster`
+    and `cluster_size` (figures in the row's cluster, in its list)."""
+    rows = block[block["padj"].astype(float) <= alpha]
+    if "cluster" in rows:
+        clusters = rows["cluster"].astype(str)
+    else:  # a table written without one: cluster list by list
+        parts = [table_clusters(part, alpha, threshold) for _, part in rows.groupby("list")]
+        clusters = pd.concat(parts).reindex(rows.index) if parts else pd.Series("", index=rows.index, dtype=object)
+    sizes = pd.Series(1, index=rows.index).groupby([rows["list"], clusters]).transform("size")
+    return rows.assign(cluster=clusters, cluster_size=sizes)
+
+
+def top_rows(rows: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The `max_rows` rows with the smallest padj (then p, then set_id): what the page shows."""
+    return rows.sort_values(["padj", "pvalue", "set_id"], kind="mergesort").head(max_rows)

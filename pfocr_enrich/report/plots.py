@@ -232,14 +232,17 @@ class LibraryPlots:
     pvalues_svg: Path
 
 
-def heatmap_matrix(significant: Mapping[str, pd.DataFrame], max_rows: int) -> tuple[pd.DataFrame, list[str]]:
+def heatmap_matrix(significant: pd.DataFrame, max_rows: int) -> tuple[pd.DataFrame, list[str]]:
     """Rows: cluster representatives significant in any list (the `max_rows` with the smallest
-    padj anywhere); columns: the lists with the most significant clusters (at most 50)."""
-    lists = sorted((name for name, rows in significant.items() if len(rows)), key=lambda n: -len(significant[n]))
-    lists = sorted(lists[:HEATMAP_MAX_LISTS])
-    if not lists:
+    padj anywhere); columns: the lists with the most significant clusters (at most 50).
+    `significant`: significant_clusters' rows of every list, with a `list` column."""
+    if significant.empty:
         return pd.DataFrame(), []
-    stacked = pd.concat([significant[name].assign(list=name) for name in lists])
+    per_list = significant.groupby("list", sort=False).size()
+    # most clusters first, ties in list order; then shown in name order
+    ranked = sorted(per_list.index, key=lambda name: -per_list[name])
+    lists = sorted(ranked[:HEATMAP_MAX_LISTS])
+    stacked = significant[significant["list"].isin(lists)]
     best = stacked.sort_values(["padj", "set_id"]).drop_duplicates("set_id").head(max_rows)
     matrix = (
         stacked[stacked["set_id"].isin(best["set_id"])]
@@ -252,16 +255,22 @@ def heatmap_matrix(significant: Mapping[str, pd.DataFrame], max_rows: int) -> tu
     return matrix, [figure_label(s, names[s], int(members[s])) for s in matrix.index]
 
 
-def significant_clusters(table: pd.DataFrame, settings: PlotSettings) -> pd.DataFrame:
-    """A list's significant cluster representatives (set_id, set_name, padj, members), without
-    cluster_rows' sort of every row: what the heat map needs of each of thousands of lists."""
-    rows = table[table["padj"].to_numpy(dtype=float) <= settings.alpha]
-    clusters = table_clusters(rows, settings.alpha, settings.cluster_jaccard)
-    # "": not clustered (report.cluster_jaccard null), each row its own
-    representatives = rows[((clusters == "") | (clusters == rows["set_id"].astype(str))).to_numpy()]
-    members = clusters[clusters != ""].value_counts()
-    return representatives[["set_id", "set_name", "padj"]].assign(
-        members=representatives["set_id"].astype(str).map(members).fillna(1).astype(int).to_numpy()
+def significant_clusters(block: pd.DataFrame, settings: PlotSettings) -> pd.DataFrame:
+    """The significant cluster representatives (list, set_id, set_name, padj, members) of a block
+    of lists' rows (combined.result_blocks): what the heat map needs, for thousands of lists at once."""
+    rows = block[block["padj"].to_numpy(dtype=float) <= settings.alpha]
+    if "cluster" in rows:
+        clusters = rows["cluster"].astype(str)
+    else:  # a table written without one: cluster list by list
+        parts = [table_clusters(part, settings.alpha, settings.cluster_jaccard) for _, part in rows.groupby("list")]
+        clusters = pd.concat(parts).reindex(rows.index) if parts else pd.Series("", index=rows.index)
+    # "": not clustered (report.cluster_jaccard null): each row its own
+    set_ids = rows["set_id"].astype(str)
+    own = clusters.where(clusters != "", set_ids)
+    members = pd.Series(1, index=rows.index).groupby([rows["list"], own]).transform("size")
+    is_representative = (own == set_ids).to_numpy()
+    return rows.loc[is_representative, ["list", "set_id", "set_name", "padj"]].assign(
+        members=members[is_representative].to_numpy(dtype=int)
     )
 
 
@@ -282,43 +291,47 @@ PLOT_COLUMNS = (
 def render_library(
     library: str,
     gmt_set_sizes: Sequence[int],
-    tables: Iterable[tuple[str, pd.DataFrame]],
-    n_lists: int,
+    blocks: Iterable[pd.DataFrame],
+    lists: Sequence[str],
     out: LibraryPlots,
     settings: PlotSettings,
     size_range: tuple[int, int],
 ) -> None:
     """Every plot of one library: per-list dot and bar plots (the lists in out.dotplot_png),
-    then the library-wide ones. `tables`: each list's result table (PLOT_COLUMNS at least)."""
+    then the library-wide ones. `blocks`: the library's result rows (combined.result_blocks,
+    PLOT_COLUMNS at least), a block of lists at a time so that thousands of lists cost little."""
     started = last_report = time.monotonic()
-    significant: dict[str, pd.DataFrame] = {}
+    significant = []
     pvalue_counts = np.zeros(len(PVALUE_BINS) - 1)
+    plotted = set(out.dotplot_png)
+    tables: dict[str, pd.DataFrame] = {}
+    seen: set[str] = set()
     with rc_context(STYLE):
-        for number, (name, table) in enumerate(tables, start=1):
-            if name in out.dotplot_png:  # per-list plots only up to report.max_list_plots lists
-                rows = cluster_rows(table, settings)
-                n_sig = int((rows["padj"] <= settings.alpha).sum())
-                clusters = "cluster" if n_sig == 1 else "clusters"
-                caption = f"{name} vs {library}\n{n_sig} significant figure {clusters} (padj <= {settings.alpha:g})"
-                save_figure(dot_plot(rows, caption, settings), out.dotplot_png[name], out.dotplot_svg[name])
-                save_figure(bar_plot(rows, caption, settings), out.barplot_png[name], out.barplot_svg[name])
-            significant[name] = significant_clusters(table, settings)
-            pvalue_counts += np.histogram(table["pvalue"].to_numpy(dtype=float), bins=PVALUE_BINS)[0]
+        for block in blocks:
+            pvalue_counts += np.histogram(block["pvalue"].to_numpy(dtype=float), bins=PVALUE_BINS)[0]
+            significant.append(significant_clusters(block, settings))
+            if plotted:
+                for name, table in block[block["list"].isin(plotted)].groupby("list", sort=False):
+                    tables[str(name)] = table.drop(columns="list").reset_index(drop=True)
+            seen.update(block["list"].unique())
             if time.monotonic() - last_report >= PROGRESS_SECONDS:
                 last_report = time.monotonic()
-                log.info(
-                    "%s: plotted %d/%d lists, %.1f lists/s",
-                    library,
-                    number,
-                    n_lists,
-                    number / (last_report - started),
-                )
-        matrix, labels = heatmap_matrix(significant, settings.heatmap_rows)
+                log.info("%s: read the rows of %d/%d lists", library, len(seen), len(lists))
+        empty = pd.DataFrame({column: pd.Series(dtype=float) for column in PLOT_COLUMNS})
+        for name in (name for name in lists if name in plotted):  # up to report.max_list_plots lists
+            rows = cluster_rows(tables.get(name, empty), settings)
+            n_sig = int((rows["padj"] <= settings.alpha).sum())
+            clusters = "cluster" if n_sig == 1 else "clusters"
+            caption = f"{name} vs {library}\n{n_sig} significant figure {clusters} (padj <= {settings.alpha:g})"
+            save_figure(dot_plot(rows, caption, settings), out.dotplot_png[name], out.dotplot_svg[name])
+            save_figure(bar_plot(rows, caption, settings), out.barplot_png[name], out.barplot_svg[name])
+        stacked = pd.concat(significant, ignore_index=True) if significant else pd.DataFrame()
+        matrix, labels = heatmap_matrix(stacked, settings.heatmap_rows)
         save_figure(
             heatmap(matrix, labels, f"{library}\n-log10 padj of figure clusters significant in any list"),
             out.heatmap_png,
             out.heatmap_svg,
         )
         save_figure(set_size_histogram(gmt_set_sizes, size_range, library), out.set_sizes_png, out.set_sizes_svg)
-        save_figure(pvalue_histogram(pvalue_counts, n_lists, library), out.pvalues_png, out.pvalues_svg)
-    log.info("%s: plots of %d lists in %.1f s", library, n_lists, time.monotonic() - started)
+        save_figure(pvalue_histogram(pvalue_counts, len(lists), library), out.pvalues_png, out.pvalues_svg)
+    log.info("%s: plots of %d lists in %.1f s", library, len(lists), time.monotonic() - started)
