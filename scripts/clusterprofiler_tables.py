@@ -10,7 +10,6 @@ from pfocr_enrich.enrich.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.interop import (
     CLUSTERPROFILER_COLUMNS,
-    QVALUE_COLUMNS,
     clusterprofiler_table,
     compare_cluster_table,
 )
@@ -32,13 +31,8 @@ with step_logging(snakemake.log[0]) as log:
     if out.combined:
         # Block by block, appended: the table of 10,000 lists does not fit in memory at once.
         alpha, path = settings["alpha"], Path(out.combined[0])
-        for number, (block, significant) in enumerate(
-            zip(
-                result_blocks(tables, lists, QVALUE_COLUMNS),
-                result_blocks(tables, lists, max_padj=alpha),
-                strict=True,
-            )
-        ):
-            write_frame(path, compare_cluster_table(block, significant, n_tests, alpha), append=number > 0)
+        blocks = result_blocks(tables, lists, COMPARE_CLUSTER_COLUMNS)
+        for number, block in enumerate(blocks):
+            write_frame(path, compare_cluster_table(block, n_tests, alpha), append=number > 0)
         if not path.exists():  # no list at all: the header alone
             write_frame(path, pd.DataFrame(columns=["Cluster", *CLUSTERPROFILER_COLUMNS]))

@@ -15,7 +15,7 @@ from pfocr_enrich.enrich import combined
 from pfocr_enrich.enrich.batch import ChunkJob, merge_library, run_chunk
 from pfocr_enrich.enrich.engine import NUMBER_COLUMNS, Settings, enrich_batch, load_library, make_universe
 from pfocr_enrich.gmt import read_gmt, write_gmt
-from pfocr_enrich.report.interop import QVALUE_COLUMNS, clusterprofiler_table, compare_cluster_table
+from pfocr_enrich.report.interop import COMPARE_CLUSTER_COLUMNS, clusterprofiler_table, compare_cluster_table
 from pfocr_enrich.tables import RESULT_COLUMNS, write_frame
 
 HUMAN_GMT = SHARED / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt"
@@ -181,12 +181,8 @@ def test_compare_cluster_table_is_the_per_list_tables_significant_rows_stacked(t
         for source in (path, out / "lib"):  # from the Parquet table and from the TSV folder
             combined_table = pd.concat(
                 [
-                    compare_cluster_table(block, significant, n_tests, 0.05)
-                    for block, significant in zip(
-                        combined.result_blocks(source, names, QVALUE_COLUMNS),
-                        combined.result_blocks(source, names, max_padj=0.05),
-                        strict=True,
-                    )
+                    compare_cluster_table(block, n_tests, 0.05)
+                    for block in combined.result_blocks(source, names, COMPARE_CLUSTER_COLUMNS)
                 ],
                 ignore_index=True,
             )

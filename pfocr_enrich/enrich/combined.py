@@ -156,12 +156,21 @@ def _no_rows(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=float if column in NUMBER_COLUMNS else object) for column in columns})
 
 
-def _plain(column: pa.ChunkedArray) -> np.ndarray:
+def _plain(column: pa.ChunkedArray) -> np.ndarray | pd.Series:
+    """A column as numbers, or text as an object Series: a dictionary column's few distinct
+    strings are made once and indexed (millions of rows would each get a new str otherwise)."""
     if pa.types.is_dictionary(column.type):
-        column = column.cast(pa.string())
-    return column.to_numpy(zero_copy_only=False)
+        parts = [
+            chunk.dictionary.to_numpy(zero_copy_only=False).astype(object)[chunk.indices.to_numpy(zero_copy_only=False)]
+            for chunk in column.chunks
+        ]
+        values = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    else:
+        values = column.to_numpy(zero_copy_only=False)
+    # object dtype kept: pandas would otherwise copy the text into its own string type
+    return pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
 
 
-def _gene_text(column: pa.ChunkedArray) -> np.ndarray:
+def _gene_text(column: pa.ChunkedArray) -> pd.Series:
     """`/`-joined genes of each row, as the TSVs write them."""
-    return pc.binary_join(column, "/").to_numpy(zero_copy_only=False)
+    return pd.Series(pc.binary_join(column, "/").to_numpy(zero_copy_only=False), dtype=object, copy=False)

@@ -93,42 +93,44 @@ def clusterprofiler_table(
     return pd.DataFrame(columns, index=result_table.index)[list(CLUSTERPROFILER_COLUMNS)].reset_index(drop=True)
 
 
-QVALUE_COLUMNS = ("pvalue", "padj", "set_size", "query_size", "universe_size")
+# What compare_cluster_table reads of the result tables.
+COMPARE_CLUSTER_COLUMNS = (
+    "set_id",
+    "set_name",
+    "set_size",
+    "overlap",
+    "query_size",
+    "universe_size",
+    "pvalue",
+    "padj",
+    "overlap_genes",
+)
 
 
-def compare_cluster_table(
-    block: pd.DataFrame, significant: pd.DataFrame, n_tests: Mapping[str, int], alpha: float
-) -> pd.DataFrame:
+def compare_cluster_table(block: pd.DataFrame, n_tests: Mapping[str, int], alpha: float) -> pd.DataFrame:
     """Lists' significant rows as clusterProfiler's compareCluster result: `Cluster` (the list),
     then CLUSTERPROFILER_COLUMNS.
 
     compareCluster keeps the terms that pass its cutoffs; these are the rows with padj <= alpha,
     each exactly its row of the list's own clusterprofiler_table. `block`: every row of some lists
-    (QVALUE_COLUMNS and `list`, each list's rows together, as combined.result_blocks gives them),
-    whose p-values the qvalue column needs; `significant`: the same lists' rows with padj <= alpha,
-    every result column, in the same order.
+    (COMPARE_CLUSTER_COLUMNS and `list`, each list's rows together, as combined.result_blocks
+    gives them): the qvalue column needs all of a list's p-values.
     """
     lists = block["list"].to_numpy(dtype=object)
     qvalues = np.empty(len(block))
     starts = np.flatnonzero(np.r_[True, lists[1:] != lists[:-1]]) if len(lists) else np.zeros(0, dtype=int)
     stops = np.append(starts[1:], len(block)) if len(starts) else starts
-    columns = {
-        column: block[column].to_numpy(
-            dtype=np.int64 if column in ("set_size", "query_size", "universe_size") else float
-        )
-        for column in QVALUE_COLUMNS
-    }
+    counts = {column: block[column].to_numpy(dtype=np.int64) for column in ("set_size", "query_size", "universe_size")}
+    pvalues, padj = block["pvalue"].to_numpy(dtype=float), block["padj"].to_numpy(dtype=float)
     for start, stop in zip(starts, stops, strict=True):
         qvalues[start:stop] = clusterprofiler_qvalues(
-            columns["pvalue"][start:stop],
-            columns["set_size"][start:stop],
-            columns["query_size"][start:stop],
-            columns["universe_size"][start:stop],
+            pvalues[start:stop],
+            counts["set_size"][start:stop],
+            counts["query_size"][start:stop],
+            counts["universe_size"][start:stop],
             n_tests[lists[start]],
         )
-    keep = columns["padj"] <= alpha
-    if keep.sum() != len(significant):
-        raise ValueError(f"{keep.sum()} rows with padj <= {alpha} among the lists' rows, {len(significant)} given")
-    table = clusterprofiler_table(significant.reset_index(drop=True), qvalues=qvalues[keep])
-    table.insert(0, "Cluster", significant["list"].astype(str).to_numpy())
+    keep = padj <= alpha
+    table = clusterprofiler_table(block[keep].reset_index(drop=True), qvalues=qvalues[keep])
+    table.insert(0, "Cluster", lists[keep])
     return table
