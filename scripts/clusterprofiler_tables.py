@@ -10,6 +10,7 @@ from pfocr_enrich.enrich.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.interop import (
     CLUSTERPROFILER_COLUMNS,
+    COMPARE_CLUSTER_COLUMNS,
     clusterprofiler_table,
     compare_cluster_table,
 )
