@@ -150,3 +150,22 @@ def test_real_msigdb_hallmark_gmt_reads_as_50_lists():
     lists = read_gene_lists(path)
     assert len(lists) == 50
     assert all(gl.name.startswith("HALLMARK_") and gl.genes for gl in lists)
+
+
+def test_reading_some_lists_of_a_table_gives_what_the_whole_read_gives(tmp_path: Path):
+    """An enrichment job reads its own lists from a table of thousands; sources keep true lines."""
+    rows = ["list\tgene\tspecies", ""]
+    for number in range(30):
+        rows += [f"L{number}\tG{number}_{i}\t{'Mus musculus' if number == 7 else ''}" for i in range(3)]
+    rows += ["L3\tlate_gene\t", "L4\t  \t", ""]
+    path = tmp_path / "lists.tsv"
+    path.write_text("\n".join(rows))
+    every = read_gene_lists(path)
+    wanted = {"L3", "L7", "L29", "absent"}
+    some = read_gene_lists(path, wanted)
+    assert some == [gene_list for gene_list in every if gene_list.name in wanted]
+    assert [gene_list.source.rsplit(" ", 1)[1] for gene_list in some] == ["12", "24", "90"]
+    assert some[0].genes[-1] == "late_gene" and some[1].species == "Mus musculus"
+    quoted = tmp_path / "quoted.tsv"
+    quoted.write_text('list\tgene\nL1\t"A"\nL2\tB\n')  # quotes: read whole, then picked
+    assert [g.genes for g in read_gene_lists(quoted, {"L2"})] == [("B",)]
