@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
+from pfocr_enrich.enrich import redundancy
 from pfocr_enrich.enrich.redundancy import cluster_figures, cluster_members, figure_clusters
 from pfocr_enrich.gmt import read_gmt
 
@@ -92,6 +93,11 @@ def test_identical_overlaps_cluster_at_any_threshold():
     assert cluster_figures(["A", "B", "C"], sets, [0.3, 0.2, 0.1], 1.0) == ["B", "B", "C"]
 
 
+def test_no_rows_give_no_clusters():
+    assert cluster_figures([], [], [], 0.5) == []
+    assert cluster_members(sparse.csr_matrix((0, 5)), [], [], 0.5) == []
+
+
 def test_threshold_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="threshold"):
         cluster_figures(["A"], [{"1"}], [0.1], 0)
@@ -137,6 +143,33 @@ def test_just_below_the_threshold_stays_apart():
 def test_empty_overlaps_form_one_cluster_apart_from_the_rest():
     sets = [set(), {"1"}, set(), {"1", "2"}]
     assert cluster_figures(["A", "B", "C", "D"], sets, [0.3, 0.2, 0.1, 0.4], 0.5) == ["C", "B", "C", "B"]
+
+
+def test_many_pairs_in_chunks_and_a_sample_checked_first_give_the_same_clusters(monkeypatch):
+    # Real lists reach these paths with thousands of rows; small limits reach them here.
+    monkeypatch.setattr(redundancy, "MAX_PAIRS", 64)
+    monkeypatch.setattr(redundancy, "SAMPLE_FROM", 16)
+    rng = np.random.default_rng(5)
+    gene_sets = [set(map(int, rng.choice(25, size=rng.integers(0, 7), replace=False))) for _ in range(400)]
+    set_ids = [f"F{i:03d}" for i in range(len(gene_sets))]
+    pvalues = rng.choice([0.001, 0.01, 0.02], size=len(gene_sets)).tolist()
+    for threshold in (0.5, 1 / 3, 0.8):
+        expected = reference_clusters(set_ids, gene_sets, pvalues, threshold)
+        assert cluster_members(membership_matrix(gene_sets, 25), pvalues, set_ids, threshold) == expected
+
+
+def test_gene_columns_may_be_numbered_up_to_a_billion():
+    # Entrez IDs as column numbers: the work follows the genes rows hold, not the columns.
+    members = sparse.csr_matrix(([1, 1, 1, 1], ([0, 1, 1, 2], [7, 7, 10**9 - 1, 10**9 - 1])), shape=(3, 10**9))
+    assert cluster_members(members, [0.1, 0.2, 0.3], ["A", "B", "C"], 0.5) == ["A", "A", "A"]
+
+
+def test_bit_count_without_numpy_2(monkeypatch):
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    words = np.random.default_rng(6).integers(0, 2**64, size=1000, dtype=np.uint64)
+    words[:3] = [0, 2**64 - 1, 2**63]
+    counts = redundancy._count_bits(words)
+    assert counts.dtype == np.uint8 and counts.tolist() == [int(word).bit_count() for word in words.tolist()]
 
 
 def test_clusters_of_real_pfocr_overlaps_match_the_rule_written_out(shared_dir: Path):
