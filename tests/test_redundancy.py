@@ -3,12 +3,73 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
 
-from pfocr_enrich.enrich.redundancy import cluster_figures, figure_clusters
+from pfocr_enrich.enrich import redundancy
+from pfocr_enrich.enrich.redundancy import cluster_figures, cluster_members, figure_clusters
+from pfocr_enrich.gmt import read_gmt
+
+
+def reference_clusters(
+    set_ids: list[str], gene_sets: list[set[int]], pvalues: list[float], threshold: float
+) -> list[str]:
+    """The rule written out: every pair's Jaccard, union-find, representative by (p, set_id)."""
+    parent = list(range(len(gene_sets)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(gene_sets):
+        for j in range(i + 1, len(gene_sets)):
+            b = gene_sets[j]
+            # Jaccard >= threshold as the module has always decided it: shared >= threshold * union,
+            # rounded as a float32 product (identical sets, even empty ones, are similar).
+            shared, union = np.float32([len(a & b)]), np.float32([len(a | b)])
+            if a == b or (shared >= threshold * union)[0]:
+                parent[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(gene_sets)):
+        members.setdefault(root(i), []).append(i)
+    clusters = [""] * len(gene_sets)
+    for rows in members.values():
+        representative = set_ids[min(rows, key=lambda i: (pvalues[i], set_ids[i]))]
+        for i in rows:
+            clusters[i] = representative
+    return clusters
+
+
+def membership_matrix(gene_sets: list[set[int]], n_genes: int) -> sparse.csr_matrix:
+    rows = [i for i, genes in enumerate(gene_sets) for _ in genes]
+    columns = [gene for genes in gene_sets for gene in sorted(genes)]
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(gene_sets), n_genes))
+
+
+@st.composite
+def overlap_tables(draw) -> tuple[list[str], list[set[int]], list[float], int]:
+    """Rows of overlap genes as PFOCR gives them: small sets over a few genes, many repeated, some
+    empty; p-values with ties; set_ids in no particular order."""
+    n_genes = draw(st.integers(1, 12))
+    pool = draw(st.lists(st.sets(st.integers(0, n_genes - 1), max_size=n_genes), min_size=1, max_size=12))
+    gene_sets = draw(st.lists(st.sampled_from(pool), max_size=40))
+    pvalues = draw(
+        st.lists(
+            st.sampled_from([1e-8, 1e-4, 0.001, 0.01, 0.01, 0.04]), min_size=len(gene_sets), max_size=len(gene_sets)
+        )
+    )
+    numbers = draw(st.permutations(range(len(gene_sets))))
+    return [f"S{number:03d}" for number in numbers], gene_sets, pvalues, n_genes
+
+
+thresholds = st.sampled_from([0.5, 1 / 3, 1.0, 0.7, 0.25, 2 / 3, 0.6, 0.1]) | st.floats(0, 1, exclude_min=True)
 
 
 def test_chain_of_similar_figures_is_one_cluster_even_when_its_ends_differ():
@@ -32,6 +93,11 @@ def test_identical_overlaps_cluster_at_any_threshold():
     assert cluster_figures(["A", "B", "C"], sets, [0.3, 0.2, 0.1], 1.0) == ["B", "B", "C"]
 
 
+def test_no_rows_give_no_clusters():
+    assert cluster_figures([], [], [], 0.5) == []
+    assert cluster_members(sparse.csr_matrix((0, 5)), [], [], 0.5) == []
+
+
 def test_threshold_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="threshold"):
         cluster_figures(["A"], [{"1"}], [0.1], 0)
@@ -39,29 +105,88 @@ def test_threshold_outside_zero_to_one_is_refused():
 
 def test_clusters_match_a_pairwise_union_find():
     rng = np.random.default_rng(3)
-    genes = [set(map(str, rng.choice(30, size=rng.integers(1, 6), replace=False))) for _ in range(300)]
+    genes = [set(map(int, rng.choice(30, size=rng.integers(1, 6), replace=False))) for _ in range(300)]
     ids = [f"F{i:03d}" for i in range(len(genes))]
-    pvalues = rng.random(len(genes))
-    parent = list(range(len(genes)))
+    pvalues = rng.random(len(genes)).tolist()
+    expected = reference_clusters(ids, genes, pvalues, 0.6)
+    assert cluster_figures(ids, [set(map(str, g)) for g in genes], pvalues, 0.6) == expected
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
 
-    for i in range(len(genes)):
-        for j in range(i + 1, len(genes)):
-            if len(genes[i] & genes[j]) >= 0.6 * len(genes[i] | genes[j]):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(genes)):
-        groups.setdefault(root(i), []).append(i)
-    expected = [""] * len(genes)
-    for members in groups.values():
-        best = ids[min(members, key=lambda i: (pvalues[i], ids[i]))]
-        for i in members:
-            expected[i] = best
-    assert cluster_figures(ids, genes, pvalues, 0.6) == expected
+@settings(max_examples=300, deadline=None)
+@given(overlap_tables(), thresholds)
+def test_clusters_match_the_rule_written_out(table, threshold):
+    set_ids, gene_sets, pvalues, n_genes = table
+    expected = reference_clusters(set_ids, gene_sets, pvalues, threshold)
+    assert cluster_members(membership_matrix(gene_sets, n_genes), pvalues, set_ids, threshold) == expected
+    assert cluster_figures(set_ids, [{f"g{gene}" for gene in genes} for genes in gene_sets], pvalues, threshold) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("threshold", "a", "b"),
+    [
+        (0.5, {1}, {1, 2}),  # 1 of 2
+        (1 / 3, {1}, {1, 2, 3}),  # 1 of 3
+        (0.7, set(range(7)), set(range(10))),  # 7 of 10 (in float64, 0.7 * 10 is a hair above 7)
+        (0.25, {1}, {1, 2, 3, 4}),  # 1 of 4
+    ],
+)
+def test_jaccard_exactly_at_the_threshold_is_similar(threshold, a, b):
+    assert cluster_figures(["A", "B"], [{str(g) for g in a}, {str(g) for g in b}], [0.1, 0.2], threshold) == ["A", "A"]
+
+
+def test_just_below_the_threshold_stays_apart():
+    assert cluster_figures(["A", "B"], [{"1"}, {"1", "2", "3"}], [0.1, 0.2], 0.34) == ["A", "B"]
+
+
+def test_empty_overlaps_form_one_cluster_apart_from_the_rest():
+    sets = [set(), {"1"}, set(), {"1", "2"}]
+    assert cluster_figures(["A", "B", "C", "D"], sets, [0.3, 0.2, 0.1, 0.4], 0.5) == ["C", "B", "C", "B"]
+
+
+def test_many_pairs_in_chunks_and_a_sample_checked_first_give_the_same_clusters(monkeypatch):
+    # Real lists reach these paths with thousands of rows; small limits reach them here.
+    monkeypatch.setattr(redundancy, "MAX_PAIRS", 64)
+    monkeypatch.setattr(redundancy, "SAMPLE_FROM", 16)
+    rng = np.random.default_rng(5)
+    gene_sets = [set(map(int, rng.choice(25, size=rng.integers(0, 7), replace=False))) for _ in range(400)]
+    set_ids = [f"F{i:03d}" for i in range(len(gene_sets))]
+    pvalues = rng.choice([0.001, 0.01, 0.02], size=len(gene_sets)).tolist()
+    for threshold in (0.5, 1 / 3, 0.8):
+        expected = reference_clusters(set_ids, gene_sets, pvalues, threshold)
+        assert cluster_members(membership_matrix(gene_sets, 25), pvalues, set_ids, threshold) == expected
+
+
+def test_gene_columns_may_be_numbered_up_to_a_billion():
+    # Entrez IDs as column numbers: the work follows the genes rows hold, not the columns.
+    members = sparse.csr_matrix(([1, 1, 1, 1], ([0, 1, 1, 2], [7, 7, 10**9 - 1, 10**9 - 1])), shape=(3, 10**9))
+    assert cluster_members(members, [0.1, 0.2, 0.3], ["A", "B", "C"], 0.5) == ["A", "A", "A"]
+
+
+def test_bit_count_without_numpy_2(monkeypatch):
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    words = np.random.default_rng(6).integers(0, 2**64, size=1000, dtype=np.uint64)
+    words[:3] = [0, 2**64 - 1, 2**63]
+    counts = redundancy._count_bits(words)
+    assert counts.dtype == np.uint8 and counts.tolist() == [int(word).bit_count() for word in words.tolist()]
+
+
+def test_clusters_of_real_pfocr_overlaps_match_the_rule_written_out(shared_dir: Path):
+    sets = [gene_set.genes for gene_set in read_gmt(shared_dir / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt").sets]
+    rng = np.random.default_rng(7)
+    # A list as the benchmark draws one: genes of 3 figures, then others.
+    query = {gene for i in rng.choice(len(sets), 3, replace=False) for gene in sets[i]}
+    query |= set(rng.choice(sorted({gene for genes in sets for gene in genes}), 100, replace=False))
+    overlaps = [set(genes) & query for genes in sets]
+    rows = [i for i, overlap in enumerate(overlaps) if overlap][:500]
+    gene_sets = [{int(gene) for gene in overlaps[i]} for i in rows]
+    set_ids = [f"F{i:05d}" for i in rows]
+    pvalues = rng.choice([1e-6, 1e-4, 1e-3], size=len(rows)).tolist()
+    n_genes = max(max(genes, default=0) for genes in gene_sets) + 1
+    for threshold in (0.5, 1 / 3):
+        expected = reference_clusters(set_ids, gene_sets, pvalues, threshold)
+        assert cluster_members(membership_matrix(gene_sets, n_genes), pvalues, set_ids, threshold) == expected
 
 
 def test_two_thousand_rows_take_well_under_a_second():
@@ -85,10 +210,6 @@ def test_cluster_column_covers_significant_rows_only():
 
 
 def test_sparse_members_give_the_same_clusters_as_gene_names():
-    from scipy import sparse
-
-    from pfocr_enrich.enrich.redundancy import cluster_members
-
     rng = np.random.default_rng(3)
     dense = rng.random((60, 12)) < 0.25
     dense[dense.sum(axis=1) == 0, 0] = True  # every row shares at least one gene with the list
