@@ -83,7 +83,11 @@ def run(work: Path, lists: dict[str, list[str]], gmt: Path, records: Path) -> di
     enrich = run_workflow(scratch, config, ("enrich",))
     report = run_workflow(scratch, config, ())
     size, files = output_footprint(scratch / "results")
-    return {"enrich": enrich, "report": report, "bytes": size, "files": files, "scratch": scratch}
+    largest = sorted(
+        ((str(p.relative_to(scratch)), p.stat().st_size) for p in (scratch / "results").rglob("*") if p.is_file()),
+        key=lambda item: -item[1],
+    )[:2]
+    return {"enrich": enrich, "report": report, "bytes": size, "files": files, "largest": largest}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -137,11 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| peak RSS, largest single process | {peak:.0f} MB | <= 2048 MB |")
     print(f"| peak RSS, whole process tree | {max(enrich['tree_peak_mb'], report['tree_peak_mb']):.0f} MB | |")
     print(f"| results/ after the run | {human_size(main_run['bytes'])} | <= 2 GB |")
+    for path, size in main_run["largest"]:
+        print(f"| of which {path} | {human_size(size)} | |")
     print(f"| files per library | {max(main_run['files'].values(), default=0)} | <= 1,000 |")
     for count, result in sorted(scaling.items()):
         print(f"| report stage, {count} lists: per list | {result['report']['wall'] / count * 1000:.1f} ms | flat |")
     print()
-    print(f"workflow command (enrich): {enrich['command']} enrich")
+    print(f"workflow command (enrich): {enrich['command']}")
     print("command: " + " ".join(["python", *sys.argv]))
 
 
