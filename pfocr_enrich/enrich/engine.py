@@ -103,9 +103,9 @@ class Settings:
         )
 
 
-@dataclass
-class ListResult:
-    """One list against one library: the table of sets with overlap and every count used."""
+@dataclass(frozen=True)
+class ListCounts:
+    """One list against one library: the counts its summary row reports."""
 
     name: str
     n_input: int
@@ -114,10 +114,16 @@ class ListResult:
     universe_size: int
     n_tests: int
     n_significant: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListResult(ListCounts):
+    """One list against one library: every count used, and the table of its sets."""
+
     # The table as one array per column, RESULT_COLUMNS in order, rows sorted by p then set_id.
     # The workflow writes these directly; a DataFrame (`table`) costs ~3 ms a list to build.
-    columns: dict[str, np.ndarray]
-    notes: list[str] = field(default_factory=list)
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -246,20 +252,6 @@ ROW_CHOICES = ("overlapping", "significant", "all")  # enrichment.rows
 NUMBER_COLUMNS = tuple(c for c in RESULT_COLUMNS if c not in TEXT_COLUMNS)
 
 
-@dataclass(frozen=True)
-class ListCounts:
-    """One list against one library: the counts its summary row reports."""
-
-    name: str
-    n_input: int
-    n_mapped: int
-    n_in_universe: int
-    universe_size: int
-    n_tests: int
-    n_significant: int
-    notes: tuple[str, ...] = ()
-
-
 @dataclass
 class BatchResult:
     """A batch of lists against one library: every list's rows, one list after another.
@@ -313,17 +305,7 @@ class BatchResult:
 
     def list_results(self) -> list[ListResult]:
         return [
-            ListResult(
-                name=counts.name,
-                n_input=counts.n_input,
-                n_mapped=counts.n_mapped,
-                n_in_universe=counts.n_in_universe,
-                universe_size=counts.universe_size,
-                n_tests=counts.n_tests,
-                n_significant=counts.n_significant,
-                columns=self.columns(self.row_starts[i], self.row_starts[i + 1]),
-                notes=list(counts.notes),
-            )
+            ListResult(**vars(counts), columns=self.columns(self.row_starts[i], self.row_starts[i + 1]))
             for i, counts in enumerate(self.lists)
         ]
 
