@@ -24,8 +24,10 @@ def assert_valid_png(path: Path, min_bytes: int = 5000) -> None:
     assert height >= 300 and width >= 300, path
 
 
-def assert_valid_svg(path: Path, min_bytes: int = 5000) -> None:
-    assert ET.parse(path).getroot().tag.endswith("svg"), path
+def assert_valid_svg(path: Path, min_bytes: int = 1000) -> None:
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg"), path
+    assert any(element.tag.endswith("text") for element in root.iter()), f"{path}: no text element"
     assert path.stat().st_size >= min_bytes, path
 
 
