@@ -100,6 +100,14 @@ def _shorten(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1].rstrip() + "\u2026"
 
 
+def _shorten_middle(text: str, chars: int) -> str:
+    """Long set names lose their middle: the end often carries the term's id, `... (GO:0006357)`."""
+    if len(text) <= chars:
+        return text
+    tail = chars // 3
+    return text[: chars - tail - 1].rstrip() + "\u2026" + text[-tail:].lstrip()
+
+
 def figure_label(set_id: str, set_name: str, members: int = 1, pfocr: bool = True) -> str:
     """A row's label. PFOCR: `Shortened title [figid] (+N similar)`, a collapsed `a;b;c` set_id
     showing its first figid. Other libraries: the description (GMT column 2) unless it is empty,
@@ -110,7 +118,7 @@ def figure_label(set_id: str, set_name: str, members: int = 1, pfocr: bool = Tru
     title = " ".join(str(set_name).split())
     described = bool(title) and not URL.match(title) and title.removesuffix(".jpg") != first.removesuffix(".jpg")
     if not pfocr:
-        label = (_shorten(title, SET_LABEL_CHARS) if described else first) + identical
+        label = _shorten_middle(title if described else first, SET_LABEL_CHARS) + identical
     elif described:
         label = f"{_shorten(title, TITLE_CHARS)} [{first}{identical}]"
     else:
