@@ -277,7 +277,7 @@ def bar_plot(rows: pd.DataFrame, title: str, settings: PlotSettings) -> Figure:
         -np.log10(settings.alpha), color=VERMILLION, linestyle="--", linewidth=1, label=f"padj = {settings.alpha:g}"
     )
     ax.set_xlabel("-log10 padj")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, fontsize=8)  # above the axes: no bar hides it
     return fig
 
 
