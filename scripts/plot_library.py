@@ -7,7 +7,7 @@ from pfocr_enrich.config import read_settings
 from pfocr_enrich.enrich.combined import result_blocks
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
-from pfocr_enrich.report.plots import PLOT_COLUMNS, LibraryPlots, PlotSettings, render_library
+from pfocr_enrich.report.plots import PLOT_COLUMNS, LibraryPlots, PlotSettings, is_pfocr_library, render_library
 
 with step_logging(snakemake.log[0]):
     folder, tables = Path(snakemake.output[0]), Path(snakemake.input.tables)
@@ -27,12 +27,14 @@ with step_logging(snakemake.log[0]):
             for ext in ("png", "svg")
         },
     )
+    gene_sets = read_gmt(Path(snakemake.input.library)).sets
+    pfocr_library = is_pfocr_library(snakemake.params.built_here, (gene_set.name for gene_set in gene_sets))
     render_library(
         library=snakemake.wildcards.library,
-        gmt_set_sizes=[len(gene_set.genes) for gene_set in read_gmt(Path(snakemake.input.library)).sets],
+        gmt_set_sizes=[len(gene_set.genes) for gene_set in gene_sets],
         blocks=result_blocks(tables, names, PLOT_COLUMNS),
         lists=names,
         out=plots,
-        settings=PlotSettings(alpha=settings["alpha"], **settings["report"]),
+        settings=PlotSettings(alpha=settings["alpha"], pfocr_library=pfocr_library, **settings["report"]),
         size_range=tuple(settings["size_range"]),
     )

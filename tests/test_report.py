@@ -81,6 +81,9 @@ def test_every_plot_is_a_valid_image(run_dir: Path):
         assert {f"{library}/{stem}.png", f"{library}/{stem}.svg"} <= names
     for path in plots:
         (assert_valid_png if path.suffix == ".png" else assert_valid_svg)(path)
+    # a library built from the run's records is a PFOCR library: its rows are "figures"
+    caption = (run_dir / f"results/plots/{library}/jak_stat.dotplot.svg").read_text(encoding="utf-8")
+    assert "significant figure cluster" in caption and "significant set" not in caption
 
 
 def test_significant_page_links_pmc_and_pfocr(run_dir: Path):

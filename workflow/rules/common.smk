@@ -214,7 +214,7 @@ BACKGROUND = (
     if ENRICHMENT["universe"] == "annotated"
     else existing_path("enrichment.universe", ENRICHMENT["universe"])
 )
-# Per-list dot and bar plots cost ~1 s a list and library: drawn only for small batches.
+# Per-list dot and bar plots cost ~0.4 s a list and library (bench_plots.py): drawn only for small batches.
 PLOTTED_LISTS = LIST_NAMES if len(LIST_NAMES) <= REPORT["max_list_plots"] else []
 
 

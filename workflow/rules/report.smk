@@ -26,6 +26,8 @@ rule plots:
         runtime=60,
     params:
         lists=lambda wildcards: library_lists(wildcards.library),
+        # built from this run's records: a PFOCR library whatever its set ids look like
+        built_here=lambda wildcards: built_species(wildcards.library) is not None,
     script:
         "../../scripts/plot_library.py"
 
