@@ -71,6 +71,9 @@ UNMAPPED_COLUMNS = ("list", "library", "gene", "reason", "candidates")
 ID_TABLES_COLUMNS = ("source", "species", "url", "path", "sha256", "status")
 # Sets of a library renamed because an earlier line has their name (enrichment.duplicate_sets: rename).
 RENAMED_SETS_COLUMNS = ("library", "line", "old_name", "new_name")
+# A list's covering sets in the order picked: the genes each covers first (library IDs, `/`-joined)
+# and the share of the significant sets' overlap genes covered so far.
+COVER_COLUMNS = ("list", "set_id", "set_name", "padj", "n_new_genes", "new_genes", "coverage")
 
 
 def clean_cell(value: object) -> str:

@@ -15,7 +15,8 @@ with step_logging(snakemake.log[0]) as log:
     if out.tables:
         tables = Path(out.tables[0])
         tables.mkdir(parents=True, exist_ok=True)
-        list_tables = [tables / f"{name}.tsv" for name in snakemake.params.lists]
+        names = snakemake.params.lists
+        list_tables = [tables / f"{name}{suffix}" for name in names for suffix in (".tsv", ".cover.tsv")]
     merge_library(
         [Path(p) for p in snakemake.input.chunks],
         list_tables,
@@ -24,4 +25,5 @@ with step_logging(snakemake.log[0]) as log:
         Path(out.significant[0]) if out.significant else None,
         renamed=Path(out.renamed),
         combined_table=Path(out.combined[0]) if out.combined else None,
+        cover=Path(out.cover),
     )

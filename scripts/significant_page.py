@@ -20,5 +20,8 @@ with step_logging(snakemake.log[0]):
         n_rows += len(rows)
         lists.update(rows["list"].unique())
         shown = top_rows(pd.concat([shown, rows], ignore_index=True), max_rows)
-    page = significant_page(snakemake.wildcards.library, shown, n_rows, len(lists), alpha, cluster_jaccard, max_rows)
+    cover = pd.read_csv(snakemake.input.cover, sep="\t", dtype={"set_id": str, "set_name": str}, keep_default_na=False)
+    page = significant_page(
+        snakemake.wildcards.library, shown, n_rows, len(lists), alpha, cluster_jaccard, max_rows, cover
+    )
     Path(snakemake.output[0]).write_text(page, encoding="utf-8")

@@ -149,6 +149,7 @@ SETTINGS: dict[str, tuple[dict, str]] = {
     "id_map": ({"id_map": "ID_MAP"}, "enrich_chunk"),
     "report.cluster_jaccard": ({"report": {"cluster_jaccard": 0.9}}, "enrich_chunk"),
     "enrichment.rows": ({"enrichment": {"rows": "all"}}, "enrich_chunk"),
+    "report.top_n": ({"report": {"top_n": 5}}, "enrich_chunk"),  # the number of covering sets
     "enrichment.tables": ({"enrichment": {"tables": "per_list"}}, "enrich_chunk"),
 }
 
@@ -172,8 +173,8 @@ def test_each_setting_alone_reruns_the_jobs_that_use_it(key: str, inputs: dict, 
 
 def test_a_report_setting_reruns_no_enrichment(finished: Path, tmp_path: Path, inputs: dict):
     workdir = copy_run(finished, tmp_path / "run")
-    (workdir / "override.yaml").write_text(yaml.safe_dump(with_changes(inputs, {"report": {"top_n": 5}})))
-    # top_n shapes plots only: of the enrichment targets, only provenance (which records it) reruns.
+    (workdir / "override.yaml").write_text(yaml.safe_dump(with_changes(inputs, {"report": {"x_axis": "gene_ratio"}})))
+    # x_axis shapes plots only: of the enrichment targets, only provenance (which records it) reruns.
     assert set(jobs_of_dry_run(workdir, *TARGETS)) - {"enrich"} == {"provenance"}
 
 

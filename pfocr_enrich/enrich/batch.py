@@ -17,12 +17,23 @@ import numpy as np
 import pandas as pd
 
 from pfocr_enrich.enrich import combined
-from pfocr_enrich.enrich.engine import ListCounts, Settings, annotate, enrich_batch, load_library, make_universe
+from pfocr_enrich.enrich.cover import weighted_set_cover
+from pfocr_enrich.enrich.engine import (
+    BatchResult,
+    ListCounts,
+    Settings,
+    annotate,
+    csr_positions,
+    enrich_batch,
+    load_library,
+    make_universe,
+)
 from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
 from pfocr_enrich.enrich.idmap import IdMapper, MappingResult, load_id_map
 from pfocr_enrich.enrich.idsources import is_available, read_manifest
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.tables import (
+    COVER_COLUMNS,
     RENAMED_SETS_COLUMNS,
     RESULT_COLUMNS,
     SUMMARY_COLUMNS,
@@ -36,6 +47,7 @@ SUMMARY_FILE = "_summary.tsv"
 UNMAPPED_FILE = "_unmapped.tsv"
 SIGNIFICANT_FILE = "_significant.tsv"
 RENAMED_FILE = "_renamed_sets.tsv"  # the same in every chunk of a library: the merge keeps one
+COVER_FILE = "_cover.tsv"  # every list's covering sets
 PART_FILE = "_part.parquet"  # the chunk's rows of the library's combined table
 BATCH_LISTS = 50  # lists enriched at once: bounded memory, and progress at a useful grain
 PROGRESS_SECONDS = 5.0
@@ -126,6 +138,29 @@ def unmapped_warning(list_name: str, library_name: str, mapping: MappingResult, 
     )
 
 
+def covering_rows(result: BatchResult, index: int, settings: Settings) -> list[tuple]:
+    """COVER_COLUMNS rows of list `index` of the batch: its covering sets among its significant rows."""
+    start, stop = result.row_starts[index], result.row_starts[index + 1]
+    rows = np.flatnonzero(result.numbers["padj"][start:stop] <= settings.alpha) + start
+    lengths = result.gene_starts[rows + 1] - result.gene_starts[rows]
+    gene_starts = np.append(0, np.cumsum(lengths))
+    genes = result.genes[csr_positions(result.gene_starts[rows], lengths)]
+    steps = weighted_set_cover(gene_starts, genes, result.numbers["pvalue"][rows], settings.covering_sets)
+    library, name = result.library, result.lists[index].name
+    return [
+        (
+            name,
+            library.set_ids[result.set_rows[rows[step.row]]],
+            library.set_names[result.set_rows[rows[step.row]]],
+            result.numbers["padj"][rows[step.row]],
+            len(step.new_genes),
+            "/".join(library.genes[step.new_genes]),
+            step.coverage,
+        )
+        for step in steps
+    ]
+
+
 def _summary_row(counts: ListCounts, mapping: MappingResult, library: str, species: str) -> tuple:
     """SUMMARY_COLUMNS of one list against one library."""
     notes = list(counts.notes)
@@ -208,7 +243,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     )
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    summary_rows, significant = [], []
+    summary_rows, significant, cover_rows = [], [], []
     names = list(mapped)
     last_report = time.monotonic()
     parts = []  # the chunk's rows of the combined table, written as one row group at the end
@@ -231,6 +266,10 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
                             **{column: values[hits] for column, values in columns.items()},
                         }
                     )
+            cover = covering_rows(result, i, job.settings)
+            cover_rows += cover
+            if job.per_list:
+                write_tsv(out_dir / f"{counts.name}.cover.tsv", COVER_COLUMNS, cover)
             summary_rows.append(_summary_row(counts, mappings[counts.name], library.name, job.species))
         if time.monotonic() - last_report >= PROGRESS_SECONDS:
             last_report = time.monotonic()
@@ -246,6 +285,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
             )
     if job.combined:
         combined.write_part(parts, out_dir / PART_FILE)
+    write_tsv(out_dir / COVER_FILE, COVER_COLUMNS, cover_rows)
     pd.DataFrame(summary_rows, columns=list(SUMMARY_COLUMNS)).to_csv(
         out_dir / SUMMARY_FILE, sep="\t", index=False, lineterminator="\n"
     )
@@ -296,11 +336,13 @@ def merge_library(
     significant: Path | None,
     renamed: Path | None = None,
     combined_table: Path | None = None,
+    cover: Path | None = None,
 ) -> None:
     """Move each list's table into place (`list_tables`, empty when per-list tables are not
     written) and join the chunks' summaries; `renamed`: where the library's renamed sets
     (RENAMED_SETS_COLUMNS, one table whatever the chunk count) go; `combined_table`: the
-    library's Parquet file, from the chunks' parts. `significant` None: not written."""
+    library's Parquet file, from the chunks' parts; `cover`: every list's covering sets.
+    `significant` None: not written."""
     wanted = {path.name: path for path in list_tables}
     for chunk in chunk_dirs:
         for table in chunk.glob("*.tsv"):
@@ -314,6 +356,8 @@ def merge_library(
         _concat_tsv([c / SIGNIFICANT_FILE for c in chunk_dirs], significant)
     if renamed is not None:
         shutil.copyfile(chunk_dirs[0] / RENAMED_FILE, renamed)
+    if cover is not None:
+        _concat_tsv([c / COVER_FILE for c in chunk_dirs], cover)
     if combined_table is not None:
         rows = combined.merge_parts([c / PART_FILE for c in chunk_dirs], combined_table)
         log.info("%s: %d rows", combined_table, rows)

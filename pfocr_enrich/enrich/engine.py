@@ -79,6 +79,8 @@ class Settings:
     duplicate_sets: str = "rename"
     # Redundancy rule for the `cluster` column (report.cluster_jaccard); None: no clustering.
     cluster_jaccard: float | None = 0.5
+    # Covering sets per list (report.top_n): at most this many, by weighted set cover (cover.py).
+    covering_sets: int = 20
     # Which rows the tables hold (ROW_CHOICES): sets sharing a gene with the list, those with
     # padj <= alpha, or every tested set. Counts and padj are the same whichever is written.
     rows: str = "overlapping"
@@ -100,6 +102,7 @@ class Settings:
                 )
             },
             cluster_jaccard=report["cluster_jaccard"],
+            covering_sets=report["top_n"],
         )
 
 
@@ -345,7 +348,7 @@ def _stable_order(keys: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _gather(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def csr_positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Positions starts[0]..+lengths[0], starts[1]..+lengths[1], ...: CSR rows taken in a new order."""
     ends = np.cumsum(lengths)
     if not len(ends) or ends[-1] == 0:
@@ -380,7 +383,7 @@ def enrich_batch(
     query_genes = np.concatenate(queries) if queries else np.zeros(0, dtype=np.int64)
     query_list = np.repeat(np.arange(len(queries)), query_sizes)
     degree = sets_of_gene.indptr[query_genes + 1] - sets_of_gene.indptr[query_genes]
-    pairs = _gather(sets_of_gene.indptr[query_genes], degree)
+    pairs = csr_positions(sets_of_gene.indptr[query_genes], degree)
     pair_set = sets_of_gene.indices[pairs]
     pair_list = np.repeat(query_list, degree)
     pair_gene = np.repeat(query_genes, degree)
@@ -404,7 +407,7 @@ def enrich_batch(
     order = _stable_order(p_rank[inverse], row_starts)
     row_set, k, m, n = row_set[order], k[order], m[order], n[order]
     pvalues = distinct_p[inverse[order]]
-    genes = pair_gene[_gather(gene_starts[:-1][order], np.diff(gene_starts)[order])]
+    genes = pair_gene[csr_positions(gene_starts[:-1][order], np.diff(gene_starts)[order])]
     gene_starts = np.append(0, np.cumsum(k))
 
     padj = np.empty(len(pvalues))
@@ -475,7 +478,11 @@ def _cluster(library, tested_rows, row_set, gene_starts, genes, rows, pvalues, t
     starts = gene_starts[rows]
     lengths = gene_starts[rows + 1] - starts
     members = sparse.csr_matrix(
-        (np.ones(lengths.sum(), dtype=np.float32), genes[_gather(starts, lengths)], np.append(0, np.cumsum(lengths))),
+        (
+            np.ones(lengths.sum(), dtype=np.float32),
+            genes[csr_positions(starts, lengths)],
+            np.append(0, np.cumsum(lengths)),
+        ),
         shape=(len(rows), len(library.genes)),
     )
     set_rows = tested_rows[row_set[rows]]
@@ -495,7 +502,7 @@ def _keep_rows(result: BatchResult, keep: np.ndarray) -> BatchResult:
         numbers={column: values[rows] for column, values in result.numbers.items()},
         cluster_rows=result.cluster_rows[rows],
         gene_starts=np.append(0, np.cumsum(lengths)),
-        genes=result.genes[_gather(result.gene_starts[rows], lengths)],
+        genes=result.genes[csr_positions(result.gene_starts[rows], lengths)],
     )
 
 
@@ -551,5 +558,5 @@ def _with_untested_sets(
         numbers={column: values[order] for column, values in numbers.items()},
         cluster_rows=np.concatenate([result.cluster_rows, np.full(n_extra, -1)])[order],
         gene_starts=np.append(0, np.cumsum(lengths)),
-        genes=result.genes[_gather(gene_starts, lengths)],
+        genes=result.genes[csr_positions(gene_starts, lengths)],
     )

@@ -64,13 +64,21 @@ def _number(value: float) -> str:
 
 
 def significant_page(
-    library: str, rows: pd.DataFrame, n_rows: int, n_lists: int, alpha: float, threshold: float, max_rows: int
+    library: str,
+    rows: pd.DataFrame,
+    n_rows: int,
+    n_lists: int,
+    alpha: float,
+    threshold: float,
+    max_rows: int,
+    cover: pd.DataFrame | None = None,
 ) -> str:
     """One library's significant figures, every list, sorted by list then padj.
 
     `rows`: significant_rows' of the lists (at least the top_rows of them); `n_rows`, `n_lists`:
     how many significant rows there are, in how many lists. Representatives show their cluster
     size, members name their representative. At most `max_rows` rows (the smallest padj).
+    `cover`: the lists' covering sets (tables.COVER_COLUMNS), shown first (at most `max_rows`).
     """
     shown = top_rows(rows, max_rows)
     shown = shown.sort_values(["list", "padj", "pvalue", "set_id"], kind="mergesort")
@@ -114,7 +122,32 @@ def significant_page(
         + "\n".join(body_rows)
         + "</tbody></table>"
     )
-    return _page(f"Significant figures: {library}", intro, table, with_filter=True)
+    return _page(f"Significant figures: {library}", intro, cover_table(cover, max_rows) + table, with_filter=True)
+
+
+def cover_table(cover: pd.DataFrame | None, max_rows: int) -> str:
+    """The covering sets of each list: the few significant sets that together hold its overlap genes."""
+    if cover is None or cover.empty:
+        return ""
+    shown = cover.head(max_rows)
+    body = "\n".join(
+        "<tr>"
+        + f"<td>{html.escape(str(row.list))}</td>"
+        + f"<td>{html.escape(str(row.set_name))}<br><small>{html.escape(str(row.set_id))}</small></td>"
+        + f'<td class="num">{_number(float(row.padj))}</td>'
+        + f'<td class="num">{int(row.n_new_genes)}</td>'
+        + f'<td class="num">{float(row.coverage):.0%}</td>'
+        + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    cut = f" (the first {max_rows:,} rows)" if len(cover) > max_rows else ""
+    return (
+        f"<h3>Covering sets{cut}</h3><p>Per list, the few significant sets that together hold most of its "
+        "overlap genes (WebGestalt's weighted set cover: each step takes the set with the most newly covered "
+        "genes times -log10 p). Coverage: share of the overlap genes of all significant sets covered so far.</p>"
+        "<table><thead><tr><th>List</th><th>Set</th><th>padj</th><th>New genes</th><th>Coverage</th></tr></thead>"
+        f"<tbody>{body}</tbody></table><h3>Every significant row</h3>"
+    )
 
 
 def provenance_page(rows: Iterable[Sequence[str]]) -> str:

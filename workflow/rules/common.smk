@@ -81,6 +81,8 @@ LIBRARY_MERGED = f"{ENRICH_WORK}/{{library}}/{{table}}.tsv"
 LIST_TABLES = f"{ENRICH_DIR}/{{library}}"
 # Every list's rows in one Parquet table per library (enrichment.tables: combined, both, auto).
 COMBINED_TABLE = f"{ENRICH_DIR}/{{library}}.parquet"
+# Each list's covering sets (weighted set cover), every list of a library in one table.
+COVER_TABLE = f"{ENRICH_DIR}/{{library}}.cover.tsv"
 SUMMARY_TSV = f"{ENRICH_DIR}/summary.tsv"
 SIGNIFICANT_TSV = f"{ENRICH_DIR}/significant.tsv"
 UNMAPPED_TSV = f"{ENRICH_DIR}/unmapped.tsv"
@@ -255,7 +257,11 @@ SETTINGS = {
                 for key, value in ENRICHMENT.items()
                 if key not in ("libraries", "lists_per_job")
             },
-            "report": {"cluster_jaccard": REPORT["cluster_jaccard"]},
+            # top_n: the number of covering sets written with the tables
+            "report": {
+                "cluster_jaccard": REPORT["cluster_jaccard"],
+                "top_n": REPORT["top_n"],
+            },
             "per_list_tables": PER_LIST_TABLES,
             "combined_tables": COMBINED_TABLES,
             "id_map": config["id_map"],
@@ -461,6 +467,7 @@ def enrich_outputs(wildcards) -> list[str]:
         RENAMED_SETS_TSV,
         *expand(LIST_TABLES if PER_LIST_TABLES else [], library=library_names()),
         *expand(COMBINED_TABLE if COMBINED_TABLES else [], library=library_names()),
+        *expand(COVER_TABLE, library=library_names()),
     ]
 
 

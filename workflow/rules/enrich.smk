@@ -85,6 +85,7 @@ rule enrichment_tables:
     output:
         tables=[directory(LIST_TABLES)] if PER_LIST_TABLES else [],
         combined=[COMBINED_TABLE] if COMBINED_TABLES else [],
+        cover=COVER_TABLE,
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
         significant=(

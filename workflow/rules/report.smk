@@ -35,6 +35,7 @@ rule plots:
 rule significant_page:
     input:
         tables=RESULT_TABLES,
+        cover=COVER_TABLE,
         settings=SETTINGS["significant_page"],
     output:
         report(
