@@ -11,22 +11,24 @@ from pathlib import Path
 
 from pfocr_enrich.species import species_token
 
-LIBRARY_FILE_SUFFIXES = (".html", ".parquet", ".tsv")
+LIBRARY_FILE_SUFFIXES = (".html", ".parquet", ".cover.tsv", ".tsv")
 RUN_TABLES = frozenset({"summary.tsv", "significant.tsv", "unmapped.tsv", "renamed_sets.tsv"})
 
 
 def stale_library_outputs(roots: Iterable[Path], libraries: Iterable[str]) -> list[Path]:
-    """Folders and files (`.html` pages, `.parquet` and compareCluster `.tsv` tables) under `roots`
-    named after a library the run does not have; the run-wide tables (summary.tsv, ...) aside."""
+    """Folders and files (`.html` pages, `.parquet`, `.cover.tsv` and compareCluster `.tsv` tables)
+    under `roots` named after a library the run does not have; the run-wide tables (summary.tsv, ...) aside."""
     current = set(libraries)
+    ours = {f"{library}{suffix}" for library in current for suffix in LIBRARY_FILE_SUFFIXES}
     stale = []
     for root in map(Path, roots):
         if not root.is_dir():
             continue
         for entry in sorted(root.iterdir()):
-            per_library_file = entry.suffix in LIBRARY_FILE_SUFFIXES and entry.name not in RUN_TABLES
-            name = entry.name if entry.is_dir() else entry.stem if per_library_file else None
-            if name is not None and name not in current:
+            if entry.is_dir():
+                if entry.name not in current:
+                    stale.append(entry)
+            elif entry.name.endswith(LIBRARY_FILE_SUFFIXES) and entry.name not in RUN_TABLES | ours:
                 stale.append(entry)
     return stale
 

@@ -28,3 +28,19 @@ def test_library_folders_and_pages_of_libraries_not_in_the_run_are_named(tmp_pat
     (tmp_path / "pages" / "old_lib.html").write_text("")
     stale = stale_library_outputs([tmp_path / "enrichment", tmp_path / "pages", tmp_path / "absent"], ["lib"])
     assert stale == [tmp_path / "enrichment" / "old_lib", tmp_path / "pages" / "old_lib.html"]
+
+
+def test_per_library_files_of_current_libraries_are_not_stale(tmp_path: Path):
+    folder = tmp_path / "enrichment"
+    folder.mkdir()
+    names = [
+        "h.all.v7.0.symbols.parquet",
+        "h.all.v7.0.symbols.cover.tsv",
+        "old.cover.tsv",
+        "old.parquet",
+        "summary.tsv",
+    ]
+    for name in names:
+        (folder / name).write_text("")
+    stale = stale_library_outputs([folder], ["h.all.v7.0.symbols"])
+    assert [p.name for p in stale] == ["old.cover.tsv", "old.parquet"]
