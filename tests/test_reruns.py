@@ -381,7 +381,9 @@ def test_lists_are_tested_only_against_libraries_of_their_species(inputs: dict, 
         ("other", MOUSE, "Mus musculus"),
     ]
     assert sorted(p.name for p in (tmp_path / f"run/results/enrichment/{MOUSE}").glob("*.tsv")) == [
+        "insulin.cover.tsv",
         "insulin.tsv",
+        "other.cover.tsv",
         "other.tsv",
     ]
     assert "1 file(s) not read as gene lists" in done.stderr and "notes.xlsx" in done.stderr
