@@ -189,7 +189,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     mapper, missing_tables = _load_mapper(job)
     symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
     wanted = set(job.list_names)
-    gene_lists = [gl for gl in read_gene_lists(job.lists, wanted) if gl.name in wanted]
+    gene_lists = read_gene_lists(job.lists, wanted)
     background = None
     unmapped_rows = []
     if job.background is not None:
