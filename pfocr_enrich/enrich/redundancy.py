@@ -305,3 +305,11 @@ def table_clusters(table: pd.DataFrame, alpha: float, threshold: float) -> pd.Se
     if "cluster" in table:
         return table["cluster"].fillna("").astype(str)
     return figure_clusters(table, alpha, threshold)
+
+
+def block_clusters(rows: pd.DataFrame, alpha: float, threshold: float) -> pd.Series:
+    """table_clusters for a block of several lists' rows (a `list` column): clustered list by list."""
+    if "cluster" in rows:
+        return rows["cluster"].fillna("").astype(str)
+    parts = [table_clusters(part, alpha, threshold) for _, part in rows.groupby("list")]
+    return pd.concat(parts).reindex(rows.index) if parts else pd.Series("", index=rows.index, dtype=object)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from pfocr_enrich.enrich.redundancy import table_clusters
+from pfocr_enrich.enrich.redundancy import block_clusters
 
 PFOCR_FIGURE_URL = "https://pfocr.wikipathways.org/figures/{figid}.html"
 STYLE = """
@@ -182,11 +182,7 @@ def significant_rows(block: pd.DataFrame, alpha: float, threshold: float) -> pd.
     """A block of lists' significant rows (combined.result_blocks, with `list`) with `cluster`
     and `cluster_size` (figures in the row's cluster, in its list)."""
     rows = block[block["padj"].astype(float) <= alpha]
-    if "cluster" in rows:
-        clusters = rows["cluster"].astype(str)
-    else:  # a table written without one: cluster list by list
-        parts = [table_clusters(part, alpha, threshold) for _, part in rows.groupby("list")]
-        clusters = pd.concat(parts).reindex(rows.index) if parts else pd.Series("", index=rows.index, dtype=object)
+    clusters = block_clusters(rows, alpha, threshold)
     sizes = pd.Series(1, index=rows.index).groupby([rows["list"], clusters]).transform("size")
     return rows.assign(cluster=clusters, cluster_size=sizes)
 

@@ -32,7 +32,7 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator, NullFormatter
 from scipy.cluster.hierarchy import leaves_list, linkage
 
-from pfocr_enrich.enrich.redundancy import table_clusters
+from pfocr_enrich.enrich.redundancy import block_clusters, table_clusters
 
 log = logging.getLogger(__name__)
 
@@ -404,11 +404,7 @@ def significant_clusters(block: pd.DataFrame, settings: PlotSettings) -> pd.Data
     """The significant cluster representatives (list, set_id, set_name, padj, members) of a block
     of lists' rows (combined.result_blocks): what the heat map needs, for thousands of lists at once."""
     rows = block[block["padj"].to_numpy(dtype=float) <= settings.alpha]
-    if "cluster" in rows:
-        clusters = rows["cluster"].astype(str)
-    else:  # a table written without one: cluster list by list
-        parts = [table_clusters(part, settings.alpha, settings.cluster_jaccard) for _, part in rows.groupby("list")]
-        clusters = pd.concat(parts).reindex(rows.index) if parts else pd.Series("", index=rows.index)
+    clusters = block_clusters(rows, settings.alpha, settings.cluster_jaccard)
     # "": not clustered (report.cluster_jaccard null): each row its own
     set_ids = rows["set_id"].astype(str)
     own = clusters.where(clusters != "", set_ids)
