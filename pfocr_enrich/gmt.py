@@ -50,6 +50,13 @@ class GmtLibrary:
     renamed: list[RenamedSet] = field(default_factory=list)  # in line order
 
 
+def gene_sort_key(gene: str) -> tuple[int, str]:
+    """Genes in numeric order (Entrez IDs), then any other names in text order.
+
+    A stray symbol in an Entrez library sorts after the numbers instead of failing int()."""
+    return (int(gene), "") if gene.isascii() and gene.isdigit() else (1 << 62, gene)
+
+
 def write_gmt(path: Path, lines: Iterable[tuple[str, str, Iterable[str]]]) -> int:
     """Write `(name, description, genes)` lines: UTF-8, `\\n` endings, one line a set.
 

@@ -1,8 +1,9 @@
-"""Redundant figures are grouped by the Jaccard index of their overlap genes, single linkage."""
+"""Redundant figures are grouped by the Jaccard index of their overlap genes, average linkage."""
 
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -20,31 +21,56 @@ from pfocr_enrich.gmt import read_gmt
 def reference_clusters(
     set_ids: list[str], gene_sets: list[set[int]], pvalues: list[float], threshold: float
 ) -> list[str]:
-    """The rule written out: every pair's Jaccard, union-find, representative by (p, set_id)."""
-    parent = list(range(len(gene_sets)))
+    """The rule written out: identical overlaps are one cluster; then, one merge at a time, the
+    pair of clusters with the largest mean pairwise Jaccard (exact fractions) merges while that
+    mean is >= threshold, both compared to 12 decimals, ties to the pair whose first members
+    come first in the order (size, genes as bits); representative by (p, set_id)."""
+    distinct = sorted({frozenset(genes) for genes in gene_sets}, key=lambda s: (len(s), sum(1 << g for g in s)))
+    weight = [sum(frozenset(genes) == overlap for genes in gene_sets) for overlap in distinct]
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
+    def jaccard(a: frozenset, b: frozenset) -> Fraction:
+        return Fraction(len(a & b), len(a | b)) if a | b else Fraction(1)
 
-    for i, a in enumerate(gene_sets):
-        for j in range(i + 1, len(gene_sets)):
-            b = gene_sets[j]
-            # Jaccard >= threshold as the module has always decided it: shared >= threshold * union,
-            # rounded as a float32 product (identical sets, even empty ones, are similar).
-            shared, union = np.float32([len(a & b)]), np.float32([len(a | b)])
-            if a == b or (shared >= threshold * union)[0]:
-                parent[root(i)] = root(j)
-    members: dict[int, list[int]] = {}
-    for i in range(len(gene_sets)):
-        members.setdefault(root(i), []).append(i)
-    clusters = [""] * len(gene_sets)
-    for rows in members.values():
-        representative = set_ids[min(rows, key=lambda i: (pvalues[i], set_ids[i]))]
-        for i in rows:
-            clusters[i] = representative
-    return clusters
+    clusters = [[i] for i in range(len(distinct))]  # in the order of their first members
+    # Sum of weighted pairwise Jaccards between two clusters (by position in `clusters`).
+    pair_sum = {
+        (i, j): weight[i] * weight[j] * jaccard(distinct[i], distinct[j])
+        for i in range(len(distinct))
+        for j in range(i + 1, len(distinct))
+    }
+    sizes = list(weight)
+    limit = round(threshold, 12)
+    while len(clusters) > 1:
+        best = None
+        for (i, j), total in sorted(pair_sum.items()):
+            mean = round(float(total / (sizes[i] * sizes[j])), 12)
+            if best is None or mean > best[0]:
+                best = (mean, i, j)
+        if best[0] < limit:
+            break
+        _, i, j = best
+        clusters[i] += clusters[j]
+        sizes[i] += sizes[j]
+        merged = {}
+        for (a, b), total in pair_sum.items():
+            if j in (a, b) and i not in (a, b):
+                other = b if a == j else a
+                key = (min(i, other), max(i, other))
+                merged[key] = merged.get(key, 0) + total
+        pair_sum = {key: total for key, total in pair_sum.items() if j not in key}
+        for key, total in merged.items():
+            pair_sum[key] = pair_sum[key] + total
+        # Renumber the positions after j.
+        del clusters[j], sizes[j]
+        pair_sum = {(a - (a > j), b - (b > j)): total for (a, b), total in pair_sum.items()}
+    cluster_of = {distinct[i]: number for number, members in enumerate(clusters) for i in members}
+    labels = [cluster_of[frozenset(genes)] for genes in gene_sets]
+    representative = {}
+    for row, label in enumerate(labels):
+        key = (pvalues[row], set_ids[row])
+        if label not in representative or key < representative[label][0]:
+            representative[label] = (key, set_ids[row])
+    return [representative[label][1] for label in labels]
 
 
 def membership_matrix(gene_sets: list[set[int]], n_genes: int) -> sparse.csr_matrix:
@@ -72,9 +98,18 @@ def overlap_tables(draw) -> tuple[list[str], list[set[int]], list[float], int]:
 thresholds = st.sampled_from([0.5, 1 / 3, 1.0, 0.7, 0.25, 2 / 3, 0.6, 0.1]) | st.floats(0, 1, exclude_min=True)
 
 
-def test_chain_of_similar_figures_is_one_cluster_even_when_its_ends_differ():
+def test_a_chain_of_similar_figures_does_not_join_its_ends():
     a, b, c = {"1", "2", "3"}, {"2", "3", "4"}, {"3", "4", "5"}  # J(a,b) = J(b,c) = 0.5, J(a,c) = 0.2
-    assert cluster_figures(["A", "B", "C"], [a, b, c], [0.01, 0.02, 0.03], 0.5) == ["A", "A", "A"]
+    # a and b merge first (the tie goes to the first pair); c's mean to them is (0.5 + 0.2) / 2.
+    assert cluster_figures(["A", "B", "C"], [a, b, c], [0.01, 0.02, 0.03], 0.5) == ["A", "A", "C"]
+    assert cluster_figures(["A", "B", "C"], [a, b, c], [0.01, 0.02, 0.03], 0.35) == ["A", "A", "A"]
+
+
+def test_a_figure_joins_the_cluster_whose_mean_is_highest_not_its_nearest_member():
+    core = [{"1", "2", "3", "4"}, {"1", "2", "3", "5"}, {"1", "2", "3", "6"}]  # pairwise 3/5
+    near_one = {"4", "7", "8"}  # 1/6 to the first, 0 to the others
+    sets = [*core, near_one]
+    assert cluster_figures(["A", "B", "C", "D"], sets, [0.1, 0.2, 0.3, 0.4], 0.15) == ["A", "A", "A", "D"]
 
 
 def test_representative_is_the_lowest_p_then_the_smaller_set_id():
@@ -103,9 +138,9 @@ def test_threshold_outside_zero_to_one_is_refused():
         cluster_figures(["A"], [{"1"}], [0.1], 0)
 
 
-def test_clusters_match_a_pairwise_union_find():
+def test_clusters_match_the_rule_on_a_hundred_random_overlaps():
     rng = np.random.default_rng(3)
-    genes = [set(map(int, rng.choice(30, size=rng.integers(1, 6), replace=False))) for _ in range(300)]
+    genes = [set(map(int, rng.choice(30, size=rng.integers(1, 6), replace=False))) for _ in range(100)]
     ids = [f"F{i:03d}" for i in range(len(genes))]
     pvalues = rng.random(len(genes)).tolist()
     expected = reference_clusters(ids, genes, pvalues, 0.6)
@@ -145,12 +180,11 @@ def test_empty_overlaps_form_one_cluster_apart_from_the_rest():
     assert cluster_figures(["A", "B", "C", "D"], sets, [0.3, 0.2, 0.1, 0.4], 0.5) == ["C", "B", "C", "B"]
 
 
-def test_many_pairs_in_chunks_and_a_sample_checked_first_give_the_same_clusters(monkeypatch):
+def test_many_pairs_in_chunks_give_the_same_clusters(monkeypatch):
     # Real lists reach these paths with thousands of rows; small limits reach them here.
     monkeypatch.setattr(redundancy, "MAX_PAIRS", 64)
-    monkeypatch.setattr(redundancy, "SAMPLE_FROM", 16)
     rng = np.random.default_rng(5)
-    gene_sets = [set(map(int, rng.choice(25, size=rng.integers(0, 7), replace=False))) for _ in range(400)]
+    gene_sets = [set(map(int, rng.choice(25, size=rng.integers(0, 7), replace=False))) for _ in range(150)]
     set_ids = [f"F{i:03d}" for i in range(len(gene_sets))]
     pvalues = rng.choice([0.001, 0.01, 0.02], size=len(gene_sets)).tolist()
     for threshold in (0.5, 1 / 3, 0.8):
@@ -161,7 +195,8 @@ def test_many_pairs_in_chunks_and_a_sample_checked_first_give_the_same_clusters(
 def test_gene_columns_may_be_numbered_up_to_a_billion():
     # Entrez IDs as column numbers: the work follows the genes rows hold, not the columns.
     members = sparse.csr_matrix(([1, 1, 1, 1], ([0, 1, 1, 2], [7, 7, 10**9 - 1, 10**9 - 1])), shape=(3, 10**9))
-    assert cluster_members(members, [0.1, 0.2, 0.3], ["A", "B", "C"], 0.5) == ["A", "A", "A"]
+    assert cluster_members(members, [0.1, 0.2, 0.3], ["A", "B", "C"], 0.5) == ["A", "A", "C"]
+    assert cluster_members(members, [0.1, 0.2, 0.3], ["A", "B", "C"], 0.25) == ["A", "A", "A"]
 
 
 def test_bit_count_without_numpy_2(monkeypatch):
@@ -179,7 +214,7 @@ def test_clusters_of_real_pfocr_overlaps_match_the_rule_written_out(shared_dir: 
     query = {gene for i in rng.choice(len(sets), 3, replace=False) for gene in sets[i]}
     query |= set(rng.choice(sorted({gene for genes in sets for gene in genes}), 100, replace=False))
     overlaps = [set(genes) & query for genes in sets]
-    rows = [i for i, overlap in enumerate(overlaps) if overlap][:500]
+    rows = [i for i, overlap in enumerate(overlaps) if overlap][:120]
     gene_sets = [{int(gene) for gene in overlaps[i]} for i in rows]
     set_ids = [f"F{i:05d}" for i in rows]
     pvalues = rng.choice([1e-6, 1e-4, 1e-3], size=len(rows)).tolist()
@@ -215,7 +250,43 @@ def test_sparse_members_give_the_same_clusters_as_gene_names():
     dense[dense.sum(axis=1) == 0, 0] = True  # every row shares at least one gene with the list
     set_ids = [f"S{i:02d}" for i in range(60)]
     pvalues = rng.random(60)
-    names = [{f"g{j}" for j in np.flatnonzero(row)} for row in dense]
+    names = [{f"g{j:02d}" for j in np.flatnonzero(row)} for row in dense]  # sorted as the columns
     assert cluster_members(sparse.csr_matrix(dense), pvalues, set_ids, 0.5) == cluster_figures(
         set_ids, names, pvalues, 0.5
     )
+
+
+def test_clusters_match_scipy_average_linkage_cut_at_one_minus_the_threshold():
+    # An independent implementation: scipy's UPGMA on every row (identical ones too), cut with
+    # fcluster. Sets of 20-80 of 300 genes; no merge height lies at a cut, where float rounding
+    # would decide (heights equal to a cut are common with Jaccard's small fractions).
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+
+    rng = np.random.default_rng(7)
+    dense = np.zeros((250, 300), dtype=bool)
+    for row in dense:
+        row[rng.choice(300, size=rng.integers(20, 80), replace=False)] = True
+    dense[200:] = dense[rng.integers(0, 200, size=50)]  # some identical overlaps
+    tree = linkage(pdist(dense, "jaccard"), "average")
+    for threshold in (0.15, 0.2, 0.25):
+        assert np.abs(tree[:, 2] - (1 - threshold)).min() > 1e-4
+        expected = fcluster(tree, 1 - threshold, "distance")
+        ours = cluster_members(sparse.csr_matrix(dense), np.zeros(250), [f"S{i:03d}" for i in range(250)], threshold)
+        assert 1 < len(set(ours)) < 200
+        assert {frozenset(np.flatnonzero(expected == label)) for label in set(expected)} == {
+            frozenset(i for i, name in enumerate(ours) if name == label) for label in set(ours)
+        }
+
+
+def test_lists_clustered_together_are_clustered_apart():
+    rng = np.random.default_rng(8)
+    dense = rng.random((120, 15)) < 0.3
+    lists = np.repeat([3, 1, 2], 40)
+    pvalues = rng.random(120)
+    set_ids = [f"S{i:03d}" for i in range(120)]
+    together = redundancy.cluster_lists(sparse.csr_matrix(dense), lists, pvalues, set_ids, 0.4)
+    for label in (1, 2, 3):
+        rows = np.flatnonzero(lists == label)
+        alone = cluster_members(sparse.csr_matrix(dense[rows]), pvalues[rows], [set_ids[i] for i in rows], 0.4)
+        assert [set_ids[i] for i in together[rows]] == alone

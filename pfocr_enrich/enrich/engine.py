@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pfocr_enrich.enrich.redundancy import cluster_members
+from pfocr_enrich.enrich.redundancy import cluster_lists
 from pfocr_enrich.enrich.stats import (
     adjust_pvalues,
     bg_ratio,
@@ -35,7 +35,7 @@ from pfocr_enrich.enrich.stats import (
     odds_ratio,
     storey_pi0,
 )
-from pfocr_enrich.gmt import RenamedSet, read_gmt
+from pfocr_enrich.gmt import RenamedSet, gene_sort_key, read_gmt
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 
@@ -146,11 +146,6 @@ def detect_id_type(genes: Sequence[str]) -> str:
     return "entrez" if genes and numeric >= 0.95 * len(genes) else "symbol"
 
 
-def _entrez_key(gene: str) -> tuple[int, str]:
-    # A stray symbol in an Entrez library sorts after the numbers instead of failing int().
-    return (int(gene), "") if gene.isdigit() else (1 << 62, gene)
-
-
 def load_library(path: Path, duplicate_sets: str = "rename") -> Library:
     gmt = read_gmt(path, duplicate_sets)
     gmt_sets = sorted(gmt.sets, key=lambda gene_set: gene_set.name)  # names are unique (read_gmt)
@@ -158,7 +153,7 @@ def load_library(path: Path, duplicate_sets: str = "rename") -> Library:
     id_type = detect_id_type(all_genes)
     normalise = (lambda g: g) if id_type == "entrez" else str.upper
     members = [list(dict.fromkeys(normalise(g) for g in gene_set.genes)) for gene_set in gmt_sets]
-    order_key = _entrez_key if id_type == "entrez" else str
+    order_key = gene_sort_key if id_type == "entrez" else str
     genes = sorted({gene for genes_of_set in members for gene in genes_of_set}, key=order_key)
     index = {gene: i for i, gene in enumerate(genes)}
     rows = [row for row, genes_of_set in enumerate(members) for _ in genes_of_set]
@@ -423,10 +418,6 @@ def enrich_batch(
         pi0 = storey_pi0(p, n_pvalues=n_sets) if settings.correction == "qvalue" and n_tests else None
         padj[a:b] = adjust_pvalues(p, settings.correction, n_tests=n_tests, pi0=pi0) if n_tests else 0.0
         significant = np.flatnonzero(padj[a:b] <= settings.alpha) + a
-        if len(significant) and settings.cluster_jaccard is not None:
-            cluster_rows[significant] = _cluster(
-                library, tested_rows, row_set, gene_starts, genes, significant, pvalues, settings.cluster_jaccard
-            )
         notes = []
         if n_sets == 0:
             notes.append(
@@ -449,6 +440,11 @@ def enrich_batch(
         )
 
     set_rows = tested_rows[row_set]
+    if settings.cluster_jaccard is not None:
+        significant = np.flatnonzero(padj <= settings.alpha)
+        cluster_rows[significant] = _cluster(
+            library, set_rows, row_starts, gene_starts, genes, significant, pvalues, settings.cluster_jaccard
+        )
     # Every ratio is a function of the (k, m, n) table: computed once per distinct table.
     table = inverse[order]
     odds = odds_ratio(dk, dm, dn, universe.size)
@@ -473,8 +469,9 @@ def enrich_batch(
     return result
 
 
-def _cluster(library, tested_rows, row_set, gene_starts, genes, rows, pvalues, threshold) -> np.ndarray:
-    """Library row of each significant row's cluster representative (redundancy.cluster_members)."""
+def _cluster(library, set_rows, row_starts, gene_starts, genes, rows, pvalues, threshold) -> np.ndarray:
+    """Library row of each given (significant) row's cluster representative, every list of the
+    batch at once (redundancy.cluster_lists)."""
     starts = gene_starts[rows]
     lengths = gene_starts[rows + 1] - starts
     members = sparse.csr_matrix(
@@ -485,9 +482,9 @@ def _cluster(library, tested_rows, row_set, gene_starts, genes, rows, pvalues, t
         ),
         shape=(len(rows), len(library.genes)),
     )
-    set_rows = tested_rows[row_set[rows]]
-    representatives = cluster_members(members, pvalues[rows], library.set_ids[set_rows], threshold)
-    return np.array([library.set_row[set_id] for set_id in representatives], dtype=np.int64)
+    lists = np.searchsorted(row_starts, rows, side="right")
+    representatives = cluster_lists(members, lists, pvalues[rows], library.set_ids[set_rows[rows]], threshold)
+    return set_rows[rows][representatives]
 
 
 def _keep_rows(result: BatchResult, keep: np.ndarray) -> BatchResult:
