@@ -25,8 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_records import DEFAULT_GMT, SHARED, check_shared  # noqa: E402
 
-from pfocr_enrich.enrich.batch import covering_rows  # noqa: E402
-from pfocr_enrich.enrich.engine import Settings, enrich_batch, load_library, make_universe  # noqa: E402
+from pfocr_enrich.enrichment.batch import covering_rows  # noqa: E402
+from pfocr_enrich.enrichment.engine import Settings, enrich_batch, load_library, make_universe  # noqa: E402
 
 LIST_SIZE = 200
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_records import run_workflow  # noqa: E402
 from make_records import DEFAULT_GMT, SHARED, check_shared  # noqa: E402
 
-from pfocr_enrich.enrich.engine import Settings, enrich_batch, load_library, make_universe  # noqa: E402
+from pfocr_enrich.enrichment.engine import Settings, enrich_batch, load_library, make_universe  # noqa: E402
 from pfocr_enrich.gmt import read_gmt  # noqa: E402
 
 LIST_SIZE = 200

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pfocr_enrich.enrich.idmap import IdMapper  # noqa: E402
-from pfocr_enrich.enrich.idtables import _read_text, read_id_table  # noqa: E402
+from pfocr_enrich.enrichment.idmap import IdMapper  # noqa: E402
+from pfocr_enrich.enrichment.idtables import _read_text, read_id_table  # noqa: E402
 
 HEADER = (
     "#tax_id\tGeneID\tSymbol\tLocusTag\tSynonyms\tdbXrefs\tchromosome\tmap_location\tdescription\t"

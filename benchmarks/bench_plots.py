@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_enrichment import draw_lists  # noqa: E402
 from make_records import DEFAULT_GMT, check_shared  # noqa: E402
 
-from pfocr_enrich.enrich.engine import Settings, enrich_lists, load_library, make_universe  # noqa: E402
+from pfocr_enrich.enrichment.engine import Settings, enrich_lists, load_library, make_universe  # noqa: E402
 from pfocr_enrich.report.plots import STYLE, PlotSettings, cluster_rows  # noqa: E402
 
 try:

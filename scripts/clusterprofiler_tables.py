@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from pfocr_enrich.config import read_settings
-from pfocr_enrich.enrich.combined import result_blocks, result_tables
+from pfocr_enrich.enrichment.combined import result_blocks, result_tables
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.interop import (
     CLUSTERPROFILER_COLUMNS,

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from pfocr_enrich.config import read_settings
-from pfocr_enrich.enrich.batch import ChunkJob, run_chunk
-from pfocr_enrich.enrich.engine import Settings
+from pfocr_enrich.enrichment.batch import ChunkJob, run_chunk
+from pfocr_enrich.enrichment.engine import Settings
 from pfocr_enrich.logs import step_logging
 
 with step_logging(snakemake.log[0]):

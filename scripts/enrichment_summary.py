@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pfocr_enrich.enrich.batch import merge_run
+from pfocr_enrich.enrichment.batch import merge_run
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.stale import remove_outputs, stale_library_outputs
 from pfocr_enrich.text import human_size

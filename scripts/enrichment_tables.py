@@ -3,7 +3,7 @@ Parquet table, as enrichment.tables says), join its summaries."""
 
 from pathlib import Path
 
-from pfocr_enrich.enrich.batch import merge_library
+from pfocr_enrich.enrichment.batch import merge_library
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.stale import remove_outputs
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pfocr_enrich.enrich.idsources import fetch_id_tables, write_manifest
+from pfocr_enrich.enrichment.idsources import fetch_id_tables, write_manifest
 from pfocr_enrich.logs import step_logging
 
 with step_logging(snakemake.log[0]):

@@ -4,7 +4,7 @@ its per-list tables or its combined table."""
 from pathlib import Path
 
 from pfocr_enrich.config import read_settings
-from pfocr_enrich.enrich.combined import result_blocks
+from pfocr_enrich.enrichment.combined import result_blocks
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.plots import PLOT_COLUMNS, LibraryPlots, PlotSettings, is_pfocr_library, render_library

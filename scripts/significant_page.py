@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from pfocr_enrich.config import read_settings
-from pfocr_enrich.enrich.combined import result_blocks
+from pfocr_enrich.enrichment.combined import result_blocks
 from pfocr_enrich.logs import step_logging
 from pfocr_enrich.report.pages import PAGE_COLUMNS, significant_page, significant_rows, top_rows
 

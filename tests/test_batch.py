@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 from builders import HUMAN_GENE_INFO, gene_info
 
-from pfocr_enrich.enrich.batch import SUMMARY_FILE, UNMAPPED_FILE, ChunkJob, run_chunk, unmapped_warning
-from pfocr_enrich.enrich.engine import Settings
-from pfocr_enrich.enrich.idmap import IdMapper
-from pfocr_enrich.enrich.idsources import FetchedIdTable, write_manifest
+from pfocr_enrich.enrichment.batch import SUMMARY_FILE, UNMAPPED_FILE, ChunkJob, run_chunk, unmapped_warning
+from pfocr_enrich.enrichment.engine import Settings
+from pfocr_enrich.enrichment.idmap import IdMapper
+from pfocr_enrich.enrichment.idsources import FetchedIdTable, write_manifest
 from pfocr_enrich.gmt import write_gmt
 
 HUMAN = "Homo_sapiens"

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from builders import SHARED
 
-from pfocr_enrich.enrich.engine import Library, ListResult, Settings, enrich_lists, load_library, make_universe
-from pfocr_enrich.enrich.stats import ADJUST_METHODS
+from pfocr_enrich.enrichment.engine import Library, ListResult, Settings, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrichment.stats import ADJUST_METHODS
 from pfocr_enrich.gmt import write_gmt
 from pfocr_enrich.report.interop import clusterprofiler_qvalues
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from builders import genes_tsv, hgnc, new_record, old_record
 
-from pfocr_enrich.enrich.batch import figure_links
+from pfocr_enrich.enrichment.batch import figure_links
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.catalog import merge_shards, parse_shard, write_species_gmts
 from pfocr_enrich.records.files import list_record_files

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from builders import SHARED
 
-from pfocr_enrich.enrich import combined
-from pfocr_enrich.enrich.batch import ChunkJob, merge_library, run_chunk
-from pfocr_enrich.enrich.engine import NUMBER_COLUMNS, Settings, enrich_batch, load_library, make_universe
+from pfocr_enrich.enrichment import combined
+from pfocr_enrich.enrichment.batch import ChunkJob, merge_library, run_chunk
+from pfocr_enrich.enrichment.engine import NUMBER_COLUMNS, Settings, enrich_batch, load_library, make_universe
 from pfocr_enrich.gmt import read_gmt, write_gmt
 from pfocr_enrich.report.interop import COMPARE_CLUSTER_COLUMNS, clusterprofiler_table, compare_cluster_table
 from pfocr_enrich.tables import RESULT_COLUMNS, write_frame

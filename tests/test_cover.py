@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from builders import SHARED
 
-from pfocr_enrich.enrich.batch import covering_rows
-from pfocr_enrich.enrich.cover import weighted_set_cover
-from pfocr_enrich.enrich.engine import Settings, enrich_batch, load_library, make_universe
+from pfocr_enrich.enrichment.batch import covering_rows
+from pfocr_enrich.enrichment.cover import weighted_set_cover
+from pfocr_enrich.enrichment.engine import Settings, enrich_batch, load_library, make_universe
 
 HUMAN_GMT = SHARED / "pfocr/gmt/pfocr_hs_3sets_20210426.gmt"
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from scipy.stats import hypergeom
 from statsmodels.stats.multitest import multipletests
 
-from pfocr_enrich.enrich.engine import Settings, detect_id_type, enrich_lists, load_library, make_universe
-from pfocr_enrich.enrich.stats import adjust_pvalues
+from pfocr_enrich.enrichment.engine import Settings, detect_id_type, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrichment.stats import adjust_pvalues
 from pfocr_enrich.gmt import write_gmt
 
 GENES = [str(g) for g in range(1, 11)]  # a 10-gene universe
@@ -209,7 +209,7 @@ def test_properties_hold_on_random_libraries(tmp_path_factory, case):
 
 
 def test_library_with_a_duplicate_set_name_is_enriched_under_unique_names_and_the_renaming_listed(tmp_path: Path):
-    from pfocr_enrich.enrich.batch import ChunkJob, merge_library, merge_run, run_chunk
+    from pfocr_enrich.enrichment.batch import ChunkJob, merge_library, merge_run, run_chunk
     from pfocr_enrich.errors import InputError
     from pfocr_enrich.tables import ID_MAP_COLUMNS, write_tsv
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from builders import SHARED
 
-from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
+from pfocr_enrich.enrichment.genelists import GeneList, read_gene_lists
 from pfocr_enrich.errors import InputError
 
 

@@ -7,8 +7,8 @@ from builders import HUMAN_GENE_INFO, SHARED, gene_info
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pfocr_enrich.enrich.engine import load_library
-from pfocr_enrich.enrich.idmap import IdMapper, excel_date_hint, load_id_map
+from pfocr_enrich.enrichment.engine import load_library
+from pfocr_enrich.enrichment.idmap import IdMapper, excel_date_hint, load_id_map
 from pfocr_enrich.errors import InputError
 
 HUMAN = "Homo sapiens"

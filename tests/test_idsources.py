@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from builders import HUMAN_GENE_INFO, closed_port_url, gene_info, serve
 
-from pfocr_enrich.enrich.idsources import (
+from pfocr_enrich.enrichment.idsources import (
     FetchedIdTable,
     fetch_id_tables,
     is_available,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from builders import HUMAN_GENE_INFO, gene_info
 
-from pfocr_enrich.enrich.idtables import HGNC, ID_TABLE, NCBI_GENE_INFO, read_id_table
+from pfocr_enrich.enrichment.idtables import HGNC, ID_TABLE, NCBI_GENE_INFO, read_id_table
 from pfocr_enrich.errors import InputError
 
 HUMAN = "Homo sapiens"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pfocr_enrich.enrich.stats import adjust_pvalues, hypergeom_pvalues, storey_pi0
+from pfocr_enrich.enrichment.stats import adjust_pvalues, hypergeom_pvalues, storey_pi0
 from pfocr_enrich.gmt import read_gmt, write_gmt
 from pfocr_enrich.report.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
 

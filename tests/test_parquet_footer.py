@@ -10,7 +10,14 @@ import pyarrow.parquet as pq
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pfocr_enrich.enrich.parquet_footer import Field, ThriftList, concatenate, decode_struct, encode_struct, read_footer
+from pfocr_enrich.enrichment.parquet_footer import (
+    Field,
+    ThriftList,
+    concatenate,
+    decode_struct,
+    encode_struct,
+    read_footer,
+)
 
 I64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 

@@ -15,9 +15,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
-from pfocr_enrich.enrich.combined import result_blocks
-from pfocr_enrich.enrich.engine import Settings, enrich_lists, load_library, make_universe
-from pfocr_enrich.enrich.redundancy import figure_clusters
+from pfocr_enrich.enrichment.combined import result_blocks
+from pfocr_enrich.enrichment.engine import Settings, enrich_lists, load_library, make_universe
+from pfocr_enrich.enrichment.redundancy import figure_clusters
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.report.plots import (
     GREY,

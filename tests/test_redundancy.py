@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from pfocr_enrich.enrich import redundancy
-from pfocr_enrich.enrich.redundancy import cluster_figures, cluster_members, figure_clusters
+from pfocr_enrich.enrichment import redundancy
+from pfocr_enrich.enrichment.redundancy import cluster_figures, cluster_members, figure_clusters
 from pfocr_enrich.gmt import read_gmt
 
 

@@ -1,6 +1,6 @@
 """The statistics: exact hypergeometric tails, p-value adjustment, effect sizes.
 
-Letters as in pfocr_enrich.enrich.stats: universe N, set_size m, query_size n, overlap k.
+Letters as in pfocr_enrich.enrichment.stats: universe N, set_size m, query_size n, overlap k.
 """
 
 import math
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import hypergeom
 from statsmodels.stats.multitest import multipletests
 
-from pfocr_enrich.enrich.stats import (
+from pfocr_enrich.enrichment.stats import (
     ADJUST_METHODS,
     adjust_pvalues,
     bg_ratio,

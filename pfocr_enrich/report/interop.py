@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from pfocr_enrich.enrich.stats import adjust_pvalues, pvalues_given_overlap, storey_pi0
+from pfocr_enrich.enrichment.stats import adjust_pvalues, pvalues_given_overlap, storey_pi0
 
 CLUSTERPROFILER_COLUMNS = (
     "ID",

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from pfocr_enrich.enrich.redundancy import block_clusters
+from pfocr_enrich.enrichment.redundancy import block_clusters
 
 PFOCR_FIGURE_URL = "https://pfocr.wikipathways.org/figures/{figid}.html"
 STYLE = """

@@ -1,6 +1,6 @@
 """Plots of enrichment results: per list (dot, bar), per library (heat map, set sizes, p-values).
 
-Every row is a cluster of redundant sets (enrich/redundancy.py) shown by its representative,
+Every row is a cluster of redundant sets (enrichment/redundancy.py) shown by its representative,
 so twenty rows are twenty different answers. Per-list plots show significant clusters only
 (padj <= alpha); a list with none shows its top rows in grey with the cut marked, and says so.
 The colour of -log10 padj stops at PADJ_COLOUR_CAP (its tick reads "50+"), so one p of 1e-235
@@ -32,7 +32,7 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator, NullFormatter
 from scipy.cluster.hierarchy import leaves_list, linkage
 
-from pfocr_enrich.enrich.redundancy import block_clusters, table_clusters
+from pfocr_enrich.enrichment.redundancy import block_clusters, table_clusters
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from urllib.parse import urlparse
 import yaml
 
 from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
-from pfocr_enrich.enrich.genelists import ignored_files, read_gene_lists
-from pfocr_enrich.enrich.idsources import is_remote_source
+from pfocr_enrich.enrichment.genelists import ignored_files, read_gene_lists
+from pfocr_enrich.enrichment.idsources import is_remote_source
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
 from pfocr_enrich.species import species_token

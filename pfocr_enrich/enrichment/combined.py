@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pfocr_enrich.enrich import parquet_footer
-from pfocr_enrich.enrich.engine import NUMBER_COLUMNS, BatchResult
+from pfocr_enrich.enrichment import parquet_footer
+from pfocr_enrich.enrichment.engine import NUMBER_COLUMNS, BatchResult
 from pfocr_enrich.tables import RESULT_COLUMNS
 
 TEXT = pa.dictionary(pa.int32(), pa.string())

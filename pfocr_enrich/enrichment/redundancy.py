@@ -57,7 +57,7 @@ def cluster_figures(
         raise ValueError(
             f"set_ids, overlap_genes and pvalues differ in length: {n_rows}, {len(overlap_genes)}, {len(pvalues)}"
         )
-    # Genes numbered in the libraries' order (enrich.engine): ties between equal means are broken
+    # Genes numbered in the libraries' order (enrichment.engine): ties between equal means are broken
     # by these numbers, so the clusters do not depend on the order of rows or of genes in them.
     held = sorted({gene for genes in overlap_genes for gene in genes}, key=gene_sort_key)
     gene_index = {gene: number for number, gene in enumerate(held)}

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pfocr_enrich.enrich.idtables import ID_TABLE, KINDS, IdRow, IdTable, is_entrez, normalise_entrez, read_id_table
+from pfocr_enrich.enrichment.idtables import ID_TABLE, KINDS, IdRow, IdTable, is_entrez, normalise_entrez, read_id_table
 from pfocr_enrich.species import species_token
 
 ID_TYPES = ("entrez", "symbol")

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from pfocr_enrich.enrich.redundancy import cluster_lists
-from pfocr_enrich.enrich.stats import (
+from pfocr_enrich.enrichment.redundancy import cluster_lists
+from pfocr_enrich.enrichment.stats import (
     adjust_pvalues,
     bg_ratio,
     combined_score,
@@ -54,6 +54,8 @@ class Library:
     id_type: str  # "entrez" or "symbol"
     notes: tuple[str, ...] = ()
     renamed: tuple[RenamedSet, ...] = ()  # sets whose name an earlier line used (read_gmt)
+    # pmcid, year, link per figure (batch.figure_links) of a library built from records.
+    figures: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def gene_index(self) -> dict[str, int]:

@@ -10,27 +10,31 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pfocr_enrich.enrich import combined
-from pfocr_enrich.enrich.cover import weighted_set_cover
-from pfocr_enrich.enrich.engine import (
+from pfocr_enrich.enrichment import combined
+from pfocr_enrich.enrichment.cover import weighted_set_cover
+from pfocr_enrich.enrichment.engine import (
+    Annotations,
     BatchResult,
+    Library,
     ListCounts,
     Settings,
+    Universe,
     annotate,
     csr_positions,
     enrich_batch,
     load_library,
     make_universe,
 )
-from pfocr_enrich.enrich.genelists import GeneList, read_gene_lists
-from pfocr_enrich.enrich.idmap import IdMapper, MappingResult, load_id_map
-from pfocr_enrich.enrich.idsources import is_available, read_manifest
+from pfocr_enrich.enrichment.genelists import GeneList, read_gene_lists
+from pfocr_enrich.enrichment.idmap import IdMapper, MappingResult, load_id_map
+from pfocr_enrich.enrichment.idsources import is_available, read_manifest
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.tables import (
     COVER_COLUMNS,
@@ -161,7 +165,7 @@ def covering_rows(result: BatchResult, index: int, settings: Settings) -> list[t
     ]
 
 
-def _summary_row(counts: ListCounts, mapping: MappingResult, library: str, species: str) -> tuple:
+def summary_row(counts: ListCounts, mapping: MappingResult, library: str, species: str) -> tuple:
     """SUMMARY_COLUMNS of one list against one library."""
     notes = list(counts.notes)
     outside = counts.n_mapped - counts.n_in_universe
@@ -183,24 +187,50 @@ def _summary_row(counts: ListCounts, mapping: MappingResult, library: str, speci
     )
 
 
+def prepare_library(
+    library: Library,
+    mapper: IdMapper,
+    settings: Settings,
+    background: Sequence[str] | None = None,
+    figures: pd.DataFrame | None = None,
+) -> tuple[Universe, Annotations, Callable[[Sequence[str]], MappingResult], list[tuple]]:
+    """What every list against `library` shares: the universe (`background`: genes as given,
+    mapped like lists; None: every gene of the library), the tables' annotations (`figures`:
+    figure_links of a library built from records), the function mapping a list's names to the
+    library's IDs, and the UNMAPPED_COLUMNS rows of the background's names that did not map.
+
+    The workflow's enrichment jobs and the Python API (pfocr_enrich.api) both start here.
+    """
+    symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
+
+    def to_library(names: Sequence[str]) -> MappingResult:
+        return mapper.map_genes(names, library.id_type, symbol_library)
+
+    unmapped_rows = []
+    if background is not None:
+        background_mapping = to_library(background)
+        background = list(background_mapping.ids)
+        unmapped_rows = [
+            ("(background)", library.name, u.name, u.reason, "/".join(u.candidates))
+            for u in background_mapping.unmapped
+        ]
+    universe = make_universe(library, settings, background)
+    annotations = annotate(
+        library, symbols=dict(mapper.symbols) if library.id_type == "entrez" else None, figures=figures
+    )
+    return universe, annotations, to_library, unmapped_rows
+
+
 def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     started = time.monotonic()
     library = load_library(job.library, job.settings.duplicate_sets)
     mapper, missing_tables = _load_mapper(job)
-    symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
     wanted = set(job.list_names)
     gene_lists = read_gene_lists(job.lists, wanted)
-    background = None
-    unmapped_rows = []
-    if job.background is not None:
-        background_list = read_background(job.background)
-        background_mapping = mapper.map_genes(background_list.genes, library.id_type, symbol_library)
-        background = list(background_mapping.ids)
-        unmapped_rows += [
-            ("(background)", library.name, u.name, u.reason, "/".join(u.candidates))
-            for u in background_mapping.unmapped
-        ]
-    universe = make_universe(library, job.settings, background)
+    background = read_background(job.background).genes if job.background is not None else None
+    universe, annotations, to_library, unmapped_rows = prepare_library(
+        library, mapper, job.settings, background, figure_links(job.figures) if job.figures is not None else None
+    )
     log.info(
         "%s: %d sets, %d tested, universe %d genes (%s), %d lists",
         library.name,
@@ -217,7 +247,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     poorly_mapped = []  # console lines, one a list
     fix = unmapped_fix(mapper, missing_tables)
     for gene_list in gene_lists:
-        mapping = mapper.map_genes(gene_list.genes, library.id_type, symbol_library)
+        mapping = to_library(gene_list.genes)
         mapped[gene_list.name] = (list(mapping.ids), mapping.n_input)
         mappings[gene_list.name] = mapping
         unmapped_rows += [
@@ -236,11 +266,6 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
             100 * UNMAPPED_WARNING_SHARE,
             fix,
         )
-    annotations = annotate(
-        library,
-        symbols=dict(mapper.symbols) if library.id_type == "entrez" else None,
-        figures=figure_links(job.figures) if job.figures is not None else None,
-    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_rows, significant, cover_rows = [], [], []
@@ -270,7 +295,7 @@ def run_chunk(job: ChunkJob, out_dir: Path) -> None:
             cover_rows += cover
             if job.per_list:
                 write_tsv(out_dir / f"{counts.name}.cover.tsv", COVER_COLUMNS, cover)
-            summary_rows.append(_summary_row(counts, mappings[counts.name], library.name, job.species))
+            summary_rows.append(summary_row(counts, mappings[counts.name], library.name, job.species))
         if time.monotonic() - last_report >= PROGRESS_SECONDS:
             last_report = time.monotonic()
             done = min(start + BATCH_LISTS, len(names))
