@@ -11,12 +11,13 @@ from pathlib import Path
 
 from pfocr_enrich.species import species_token
 
-LIBRARY_FILE_SUFFIXES = (".html", ".parquet", ".cover.tsv", ".tsv")
+LIBRARY_FILE_SUFFIXES = (".html", ".parquet", ".cover.tsv", ".tsv", ".txt")
 RUN_TABLES = frozenset({"summary.tsv", "significant.tsv", "unmapped.tsv", "renamed_sets.tsv"})
 
 
 def stale_library_outputs(roots: Iterable[Path], libraries: Iterable[str]) -> list[Path]:
-    """Folders and files (`.html` pages, `.parquet`, `.cover.tsv` and compareCluster `.tsv` tables)
+    """Folders and files (`.html` pages, `.parquet`, `.cover.tsv`, compareCluster `.tsv` tables and
+    EnrichmentMap `.txt` files)
     under `roots` named after a library the run does not have; the run-wide tables (summary.tsv, ...) aside."""
     current = set(libraries)
     ours = {f"{library}{suffix}" for library in current for suffix in LIBRARY_FILE_SUFFIXES}

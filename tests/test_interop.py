@@ -1,4 +1,4 @@
-"""clusterProfiler-shaped tables, and GSEApy reading our GMTs as we wrote them."""
+"""clusterProfiler- and EnrichmentMap-shaped tables, and GSEApy reading our GMTs as we wrote them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import pytest
 
 from pfocr_enrich.enrichment.stats import adjust_pvalues, hypergeom_pvalues, storey_pi0
 from pfocr_enrich.gmt import read_gmt, write_gmt
-from pfocr_enrich.report.interop import CLUSTERPROFILER_COLUMNS, clusterprofiler_table
+from pfocr_enrich.report.interop import (
+    CLUSTERPROFILER_COLUMNS,
+    ENRICHMENTMAP_COLUMNS,
+    clusterprofiler_table,
+    enrichmentmap_table,
+)
 
 
 def result_table() -> pd.DataFrame:
@@ -76,3 +81,23 @@ def test_gseapy_reads_our_gmt_with_the_sets_we_wrote(tmp_path: Path):
     write_gmt(path, lines)
     assert gseapy_parser.read_gmt(str(path)) == {name: genes for name, _, genes in lines}
     assert {s.name: list(s.genes) for s in read_gmt(path).sets} == gseapy_parser.read_gmt(str(path))
+
+
+def test_enrichmentmap_table_is_the_generic_results_format_in_its_column_order():
+    table = enrichmentmap_table(result_table())
+    assert tuple(table.columns) == ENRICHMENTMAP_COLUMNS
+    first = table.iloc[0]
+    assert (first["GO.ID"], first["Description"], first["Phenotype"]) == ("PMC1__f1", "IL-6 <b>signalling</b>", "+1")
+    assert (first["p.Val"], first["FDR"]) == (0.0001, 0.001)
+    assert first["Genes"] == "3569,3716,3717,6774"  # comma-separated, in the library's IDs
+
+
+def test_enrichmentmap_description_falls_back_to_the_set_id_for_urls_and_blanks():
+    rows = result_table().assign(set_name=["http://www.gsea-msigdb.org/x", " "])
+    assert enrichmentmap_table(rows)["Description"].tolist() == ["PMC1__f1", "PMC2__f2"]
+
+
+def test_enrichmentmap_rows_of_several_lists_keep_a_list_column_first():
+    rows = pd.concat([result_table().assign(list="a"), result_table().assign(list="b")], ignore_index=True)
+    table = enrichmentmap_table(rows)
+    assert list(table.columns) == ["list", *ENRICHMENTMAP_COLUMNS] and table["list"].tolist() == ["a", "a", "b", "b"]

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from builders import hgnc, old_record
 from builders import run_snakemake as snakemake
@@ -109,6 +110,23 @@ def test_clusterprofiler_tables_per_list(run_dir: Path):
     cells = dict(zip(header.split("\t"), first.split("\t"), strict=True))
     assert (cells["ID"], cells["GeneRatio"], cells["Count"]) == ("PMC2__evil", "5/5", "5")
     assert re.fullmatch(r"5/\d+", cells["BgRatio"])
+
+
+def test_enrichmentmap_files_hold_each_lists_significant_sets(run_dir: Path):
+    folder = run_dir / "results/interop/enrichmentmap/pfocr_example_Homo_sapiens_entrez"
+    combined = pd.read_csv(folder.with_suffix(".txt"), sep="\t", dtype=str, keep_default_na=False)
+    for name in ("jak_stat", "wnt"):
+        table = pd.read_csv(folder / f"{name}.txt", sep="\t", dtype=str, keep_default_na=False)
+        assert list(table.columns) == ["GO.ID", "Description", "p.Val", "FDR", "Phenotype", "Genes"]
+        result = pd.read_csv(
+            run_dir / f"results/enrichment/pfocr_example_Homo_sapiens_entrez/{name}.tsv", sep="\t", dtype=str
+        )
+        significant = result[result["padj"].astype(float) <= 0.05]
+        assert table["GO.ID"].tolist() == significant["set_id"].tolist()
+        assert table["Genes"].tolist() == significant["overlap_genes"].str.replace("/", ",").tolist()
+        # The per-library file is the per-list files with a `list` column.
+        rows = combined[combined["list"] == name].drop(columns="list").reset_index(drop=True)
+        pd.testing.assert_frame_equal(rows, table)
 
 
 def test_gseapy_reads_the_workflow_gmts_as_written(run_dir: Path):

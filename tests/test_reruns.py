@@ -226,7 +226,12 @@ def test_combined_tables_replace_the_per_list_ones_and_the_report_reads_them(
     done = snakemake(workdir, config=config)  # the default target: report included
     assert done.returncode == 0, done.stderr[-3000:]
     results = workdir / "results"
-    for gone in (f"enrichment/{HUMAN}", "enrichment/significant.tsv", f"interop/clusterprofiler/{HUMAN}"):
+    for gone in (
+        f"enrichment/{HUMAN}",
+        "enrichment/significant.tsv",
+        f"interop/clusterprofiler/{HUMAN}",
+        f"interop/enrichmentmap/{HUMAN}",
+    ):
         assert not (results / gone).exists(), gone
     after = pd.read_parquet(results / f"enrichment/{HUMAN}.parquet")
     expected = before[before["padj"] <= 0.05].reset_index(drop=True)
@@ -234,6 +239,8 @@ def test_combined_tables_replace_the_per_list_ones_and_the_report_reads_them(
     pd.testing.assert_frame_equal(after.astype(str), expected.astype(str))
     compare_cluster = pd.read_csv(results / f"interop/clusterprofiler/{HUMAN}.tsv", sep="\t")
     assert compare_cluster.columns[0] == "Cluster" and len(compare_cluster) == len(after)
+    enrichment_map = pd.read_csv(results / f"interop/enrichmentmap/{HUMAN}.txt", sep="\t")
+    assert enrichment_map.columns[0] == "list" and len(enrichment_map) == len(after)
     assert (results / f"plots/{HUMAN}/heatmap.png").exists()
     assert "inflammation" in (results / f"report/significant/{HUMAN}.html").read_text()
     assert provenance_config(workdir)["enrichment"]["tables"] == "combined"

@@ -1,4 +1,4 @@
-"""Our result tables in other tools' shapes, so R and Python users can carry on where they work.
+"""Our result tables in other tools' shapes, so R, Python and Cytoscape users carry on where they work.
 
 clusterProfiler (R): `enrichResult@result` has the columns below. An R user turns our file into
 an enrichResult (and so dotplot(), cnetplot(), emapplot(), ...) with:
@@ -12,6 +12,7 @@ an enrichResult (and so dotplot(), cnetplot(), emapplot(), ...) with:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -134,3 +135,37 @@ def compare_cluster_table(block: pd.DataFrame, n_tests: Mapping[str, int], alpha
     table = clusterprofiler_table(block[keep].reset_index(drop=True), qvalues=qvalues[keep])
     table.insert(0, "Cluster", lists[keep])
     return table
+
+
+# Cytoscape EnrichmentMap's "generic results file": read by column position, so the order is the
+# format (its user guide, "File Formats"); the header names are its own example's.
+ENRICHMENTMAP_COLUMNS = ("GO.ID", "Description", "p.Val", "FDR", "Phenotype", "Genes")
+# What enrichmentmap_table reads of the result tables.
+ENRICHMENTMAP_READS = ("set_id", "set_name", "pvalue", "padj", "overlap_genes")
+_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+
+
+def enrichmentmap_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Result rows (ENRICHMENTMAP_READS; the significant ones) as EnrichmentMap's generic results.
+
+    ID is the set_id, as in the GMT EnrichmentMap loads beside it; Description the GMT's column 2
+    unless it is empty or a URL (MSigDB's), then the set_id; FDR our padj; Phenotype +1 (over-
+    representation has one direction); Genes the overlap genes, comma-separated, in the
+    library's IDs. A `list` column, if `rows` has one, comes first.
+    """
+    set_ids = rows["set_id"].astype(str)
+    names = rows["set_name"].astype(str).str.strip()
+    described = (names != "") & ~names.str.match(_URL)
+    table = pd.DataFrame(
+        {
+            "GO.ID": set_ids,
+            "Description": names.where(described, set_ids),
+            "p.Val": rows["pvalue"].to_numpy(dtype=float),
+            "FDR": rows["padj"].to_numpy(dtype=float),
+            "Phenotype": "+1",
+            "Genes": rows["overlap_genes"].astype(str).str.replace("/", ",", regex=False),
+        }
+    )
+    if "list" in rows:
+        table.insert(0, "list", rows["list"].to_numpy())
+    return table.reset_index(drop=True)

@@ -91,6 +91,9 @@ PLOT_DIR = "results/plots/{library}"  # {list}.{dotplot,barplot}.{png,svg}, heat
 CLUSTERPROFILER_DIR = "results/interop/clusterprofiler/{library}"  # {list}.tsv
 # compareCluster's shape: a Cluster column naming the list, then enrichResult's columns
 CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}.tsv"
+# Cytoscape EnrichmentMap generic results: per list, or one file per library with a `list` column.
+ENRICHMENTMAP_DIR = "results/interop/enrichmentmap/{library}"  # {list}.txt
+ENRICHMENTMAP_TABLE = "results/interop/enrichmentmap/{library}.txt"
 SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
 PROVENANCE_JSON = "results/provenance.json"
 PROVENANCE_PAGE = "results/report/provenance.html"
@@ -100,6 +103,7 @@ LIBRARY_FOLDERS = (
     ENRICH_DIR,
     "results/plots",
     "results/interop/clusterprofiler",
+    "results/interop/enrichmentmap",
     "results/report/significant",
 )
 
@@ -289,6 +293,14 @@ SETTINGS = {
     ),
     "clusterprofiler_tables": settings_file(
         "clusterprofiler_tables",
+        {
+            "alpha": ENRICHMENT["alpha"],
+            "per_list": PER_LIST_TABLES,
+            "combined": COMBINED_TABLES,
+        },
+    ),
+    "enrichmentmap_files": settings_file(
+        "enrichmentmap_files",
         {
             "alpha": ENRICHMENT["alpha"],
             "per_list": PER_LIST_TABLES,
@@ -529,6 +541,8 @@ def report_outputs(wildcards) -> list[str]:
         *expand(PLOT_DIR, library=libraries),
         *expand(CLUSTERPROFILER_DIR if PER_LIST_TABLES else [], library=libraries),
         *expand(CLUSTERPROFILER_TABLE if COMBINED_TABLES else [], library=libraries),
+        *expand(ENRICHMENTMAP_DIR if PER_LIST_TABLES else [], library=libraries),
+        *expand(ENRICHMENTMAP_TABLE if COMBINED_TABLES else [], library=libraries),
         *expand(SIGNIFICANT_PAGE, library=libraries),
         PROVENANCE_JSON,
         PROVENANCE_PAGE,

@@ -89,6 +89,33 @@ rule clusterprofiler_tables:
         "../../scripts/clusterprofiler_tables.py"
 
 
+# Per list and/or one file per library with a `list` column, as the clusterProfiler tables.
+rule enrichmentmap_files:
+    input:
+        tables=RESULT_TABLES,
+        settings=SETTINGS["enrichmentmap_files"],
+    output:
+        per_list=[directory(ENRICHMENTMAP_DIR)] if PER_LIST_TABLES else [],
+        combined=[ENRICHMENTMAP_TABLE] if COMBINED_TABLES else [],
+    log:
+        "logs/enrichmentmap_files/{library}.log",
+    group:
+        "report"
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=60,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
+        unwritten=lambda wildcards: unwritten_outputs(
+            ENRICHMENTMAP_DIR, ENRICHMENTMAP_TABLE, wildcards.library
+        ),
+    script:
+        "../../scripts/enrichmentmap_files.py"
+
+
 rule provenance:
     input:
         unpack(provenance_inputs),
