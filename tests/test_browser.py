@@ -1,0 +1,178 @@
+"""The figure browser (results/report/figures/{library}.html): its data and page."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pfocr_enrich.report.browser import (
+    SCRIPT,
+    base36,
+    browser_data,
+    browser_page,
+    compact_link,
+    library_figures,
+    list_padj,
+    script_json,
+)
+from pfocr_enrich.tables import FIGURES_COLUMNS
+
+EVIL_TITLE = "<script>window.pwned=1</script>"
+# innerHTML would not run a <script>, but would run this
+EVIL_IMAGE = '<img src="x" onerror="window.pwned=2">'
+PMC = "https://www.ncbi.nlm.nih.gov/pmc/articles/"
+
+
+def figures_table(rows: list[dict]) -> pd.DataFrame:
+    """figures.tsv rows as the script reads them: text, every column."""
+    defaults = {column: "" for column in FIGURES_COLUMNS}
+    table = pd.DataFrame([{**defaults, "species": "Homo sapiens", **row} for row in rows])
+    table["set_id"] = [row.get("set_id", row["figid"]) for row in rows]
+    return table[list(FIGURES_COLUMNS)]
+
+
+# Four human figures and one mouse figure; two titles are HTML that would run if shown as HTML.
+FIGURES = figures_table(
+    [
+        {"figid": "PMC1__il6", "title": "IL-6 signalling via JAK/STAT3", "year": "2016", "pmcid": "PMC1",
+         "figlink": f"{PMC}PMC1/figure/F1/"},
+        {"figid": "PMC2__evil", "title": EVIL_TITLE, "year": "2019", "pmcid": "PMC2"},
+        {"figid": "PMC3__tnf", "title": "TNF signalling to NF-kB in the liver", "year": "2011", "pmcid": "PMC3",
+         "figlink": f"{PMC}PMC3/figure/F2/"},
+        {"figid": "PMC3__wnt", "title": "Wnt signalling in liver zonation", "year": "", "pmcid": "PMC3"},
+        {"figid": "PMC4__mouse", "title": EVIL_IMAGE, "year": "2020", "species": "Mus musculus"},
+    ]
+)  # fmt: skip
+SYMBOLS = {
+    "PMC1__il6": ("IL6", "JAK1", "STAT3"),
+    "PMC2__evil": ("IL6", "SOCS3", "STAT3"),
+    "PMC3__tnf": ("TNF", "RELA", "NFKB1", "STAT3"),
+    "PMC3__wnt": ("WNT3A", "CTNNB1", "APC"),
+    "PMC4__mouse": ("Insr", "Irs1", "Akt2"),
+}
+
+
+def human_figures() -> pd.DataFrame:
+    return library_figures(FIGURES, "Homo_sapiens", SYMBOLS)
+
+
+def blocks(rows: list[tuple[str, str, float]]) -> list[pd.DataFrame]:
+    return [pd.DataFrame(rows, columns=["list", "set_id", "padj"])]
+
+
+# --- the data, without a browser ---
+
+
+def test_library_figures_are_the_species_rows_with_their_symbols():
+    figures = human_figures()
+    assert figures["figid"].tolist() == ["PMC1__il6", "PMC2__evil", "PMC3__tnf", "PMC3__wnt"]
+    assert figures["genes"].tolist()[0] == ("IL6", "JAK1", "STAT3")
+    # a set the symbol GMT lacks: the figure stays, without genes
+    alone = library_figures(FIGURES, "Homo sapiens", {})
+    assert len(alone) == 4 and all(genes == () for genes in alone["genes"])
+
+
+def test_list_padj_gives_each_figure_of_a_set_its_padj():
+    # a collapsed set (gmt.collapse_duplicates) names two figures
+    set_ids = ["A", "A;B", "C", "A;B"]
+    padj = list_padj(
+        blocks([("one", "C", 0.5), ("one", "A;B", 0.01), ("other", "A", 0.2), ("two", "A", 1.0)]),
+        set_ids,
+        ["one", "two", "missing"],
+    )
+    assert padj["one"][0].tolist() == [1, 2, 3] and padj["one"][1].tolist() == [0.01, 0.5, 0.01]
+    assert padj["two"][0].tolist() == [0] and padj["two"][1].tolist() == [1.0]
+    assert padj["missing"][0].tolist() == [] and "other" not in padj
+
+
+def test_list_padj_stops_reading_once_every_list_is_seen():
+    read = []
+
+    def row_groups() -> Iterator[pd.DataFrame]:
+        for number in range(3):
+            read.append(number)
+            yield pd.DataFrame({"list": [f"L{number}"], "set_id": ["A"], "padj": [0.1]})
+
+    padj = list_padj(row_groups(), ["A"], ["L0", "L1"])
+    assert read == [0, 1] and set(padj) == {"L0", "L1"}
+
+
+@pytest.mark.parametrize("number", [0, 9, 35, 36, 1295, 1296, 19_999])
+def test_base36_is_what_javascript_parses_back(number: int):
+    assert int(base36(number), 36) == number
+
+
+def test_pmc_links_are_kept_as_the_rest_of_the_article_url():
+    assert compact_link(f"{PMC}PMC1/figure/F1/", "PMC1") == "figure/F1/"
+    assert compact_link("", "PMC1") == ""  # the page links the article
+    assert compact_link("https://example.org/fig1", "PMC1") == "https://example.org/fig1"
+    assert compact_link(f"{PMC}PMC2/figure/F1/", "PMC1") == f"{PMC}PMC2/figure/F1/"
+    assert compact_link("javascript:alert(1)", "") == ""
+
+
+def test_browser_data_numbers_genes_commonest_first_and_rounds_padj():
+    figures = human_figures()
+    padj = list_padj(
+        blocks([("jak", "PMC1__il6", 0.000123456), ("jak", "PMC3__tnf", 0.98765)]), figures["set_id"], ["jak"]
+    )
+    data = browser_data("lib", figures, padj, n_lists=3, alpha=0.05)
+    assert data["symbols"][0] == "STAT3" and data["symbols"][1] == "IL6"  # in 3 figures, then 2
+    decoded = [[data["symbols"][int(code, 36)] for code in genes.split()] for genes in data["genes"]]
+    assert decoded == [list(genes) for genes in figures["genes"]]
+    assert data["year"] == [2016, 2019, 2011, None]
+    assert data["lists"] == [{"name": "jak", "figures": [0, 2], "padj": [0.000123, 0.988]}]
+    assert data["link"] == ["figure/F1/", "", "figure/F2/", ""] and data["n_lists"] == 3
+
+
+def test_record_text_cannot_leave_the_data_element():
+    title = "</script><script>window.pwned=1</script><!-- & -->"
+    text = script_json({"title": [title]})
+    assert not re.search(r"[<>&]", text)
+    assert json.loads(text) == {"title": [title]}
+    assert "<script" not in SCRIPT.lower() and "</script" not in SCRIPT.lower() and "<!--" not in SCRIPT
+
+
+def test_page_holds_record_text_only_inside_its_json():
+    data = browser_data("<b>lib</b>", human_figures(), {}, n_lists=0, alpha=0.05)
+    page = browser_page(data)
+    assert EVIL_TITLE not in page and "<b>lib</b>" not in page
+    assert page.count("<script") == 2  # the data and the script, nothing from a record
+    assert "No gene list has been tested" in page and '<select id="list">' not in page
+
+
+def test_page_says_when_the_picker_holds_only_the_first_lists():
+    figures = human_figures()
+    padj = list_padj(blocks([("a", "PMC1__il6", 0.01)]), figures["set_id"], ["a"])
+    page = browser_page(browser_data("lib", figures, padj, n_lists=250, alpha=0.05))
+    assert "tested with 250 lists; the picker holds the first 1 (report.max_list_plots)" in page
+    assert '<select id="list">' in page
+
+
+def test_page_size_stays_under_30_mb_at_pfocr_scale():
+    """91,000 figures as PFOCR's: 35-character figids, 60-character titles, PMC links, 25 genes of
+    20,000 drawn evenly (the worst case for their numbers' length), padj in 100 lists of 3,500 rows."""
+    rng = np.random.default_rng(1)
+    n_figures, symbols = 91_000, np.array([f"GENE{number}" for number in range(20_000)])
+    figids = [f"PMC{1_000_000 + i}__fimmu-14-{i:07d}-g001" for i in range(n_figures)]
+    figures = pd.DataFrame(
+        {
+            "figid": figids,
+            "title": "T" * 60,
+            "year": "2015",
+            "pmcid": [figid.split("__")[0] for figid in figids],
+            "figlink": [f"{PMC}{figid.split('__')[0]}/figure/F1/" for figid in figids],
+            "set_id": figids,
+            "genes": list(map(tuple, symbols[rng.integers(0, len(symbols), (n_figures, 25))])),
+        }
+    )
+    padj = {
+        f"list{number}": (np.sort(rng.choice(n_figures, 3500, replace=False)), rng.uniform(0, 1, 3500))
+        for number in range(100)
+    }
+    page = browser_page(browser_data("lib", figures, padj, n_lists=100, alpha=0.05))
+    assert len(page.encode()) < 30e6
