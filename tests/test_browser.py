@@ -1,14 +1,18 @@
-"""The figure browser (results/report/figures/{library}.html): its data and page."""
+"""The figure browser (results/report/figures/{library}.html): its data and page, and the
+pages the workflow writes."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import make_lists, make_records
+from builders import run_snakemake as snakemake
 
 from pfocr_enrich.report.browser import (
     SCRIPT,
@@ -176,3 +180,43 @@ def test_page_size_stays_under_30_mb_at_pfocr_scale():
     }
     page = browser_page(browser_data("lib", figures, padj, n_lists=100, alpha=0.05))
     assert len(page.encode()) < 30e6
+
+
+# --- the workflow writes a page for each built library ---
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    """make_records' human and mouse figures; make_lists' lists are human, so the mouse library has none."""
+    root = tmp_path_factory.mktemp("browser")
+    records, lists = make_records(root / "records"), make_lists(root / "lists")
+    done = snakemake(root / "run", config={"records": str(records), "lists": str(lists), "shards": 1})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root / "run"
+
+
+def page_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="figure-data">(.*?)</script>', text).group(1))
+
+
+def test_workflow_writes_a_page_for_every_built_library(run_dir: Path):
+    figures = pd.read_csv(run_dir / "results/gmt/figures.tsv", sep="\t", dtype=str)
+    for species, lists in (("Homo_sapiens", ["inflammation", "wnt"]), ("Mus_musculus", [])):
+        data = page_data(run_dir / f"results/report/figures/pfocr_example_{species}_entrez.html")
+        assert sorted(data["figid"]) == sorted(figures.loc[figures["species"] == species.replace("_", " "), "figid"])
+        assert [entry["name"] for entry in data["lists"]] == lists
+    human = page_data(run_dir / "results/report/figures/pfocr_example_Homo_sapiens_entrez.html")
+    il6 = human["figid"].index("EX_IL6")
+    assert "IL6" in [human["symbols"][int(code, 36)] for code in human["genes"][il6].split()]
+    inflammation = human["lists"][0]
+    assert inflammation["padj"][inflammation["figures"].index(il6)] < 0.05
+
+
+def test_report_links_the_figure_browser_and_the_covering_sets(run_dir: Path):
+    done = snakemake(run_dir, "--report", "report.html")
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = (run_dir / "report.html").read_text(encoding="utf-8")
+    for name in ("pfocr_example_Homo_sapiens_entrez.html", "pfocr_example_Homo_sapiens_entrez.cover.tsv"):
+        assert name in report
+    assert "figure browser (search)" in report and "covering sets (table)" in report
