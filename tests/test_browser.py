@@ -1,10 +1,19 @@
-"""The figure browser (results/report/figures/{library}.html): its data and page, and the
-pages the workflow writes."""
+"""The figure browser (results/report/figures/{library}.html): its data and page, and the page at
+work in headless Chromium.
+
+The Chromium tests run only when asked (PFOCR_ENRICH_BROWSER_TEST=1, as `.ci/run` does): as root
+they install Debian's `chromium` (apt) and Playwright (pip) if missing; otherwise they are skipped
+with the reason printed.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +35,7 @@ from pfocr_enrich.report.browser import (
 )
 from pfocr_enrich.tables import FIGURES_COLUMNS
 
+ASK_VARIABLE = "PFOCR_ENRICH_BROWSER_TEST"
 EVIL_TITLE = "<script>window.pwned=1</script>"
 # innerHTML would not run a <script>, but would run this
 EVIL_IMAGE = '<img src="x" onerror="window.pwned=2">'
@@ -220,3 +230,158 @@ def test_report_links_the_figure_browser_and_the_covering_sets(run_dir: Path):
     for name in ("pfocr_example_Homo_sapiens_entrez.html", "pfocr_example_Homo_sapiens_entrez.cover.tsv"):
         assert name in report
     assert "figure browser (search)" in report and "covering sets (table)" in report
+
+
+# --- in headless Chromium ---
+
+
+def why_not_here() -> str | None:
+    """The reason the Chromium tests cannot run here, or None."""
+    if os.environ.get(ASK_VARIABLE) != "1":
+        return f"browser tests run only when asked: set {ASK_VARIABLE}=1 (.ci/run does)"
+    if shutil.which("chromium") and importable("playwright"):
+        return None
+    if os.geteuid() != 0:
+        return "browser tests need Debian's chromium and Playwright; installing them needs root"
+    if not Path("/etc/debian_version").is_file():
+        return "browser tests install Debian's chromium with apt; /etc/debian_version is missing"
+    return None
+
+
+def importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def install_chromium_and_playwright() -> None:
+    if not shutil.which("chromium"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            # A fresh image has no package lists yet.
+            subprocess.run(["apt-get", "update", "-q"], env=env, check=True, capture_output=True)
+            subprocess.run(install, env=env, check=True, capture_output=True)
+    if not importable("playwright"):
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "playwright"], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if reason := why_not_here():
+        pytest.skip(reason)
+    install_chromium_and_playwright()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Debian's chromium, not a browser Playwright downloads: CI machines may have no network.
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"))
+        yield browser
+        browser.close()
+
+
+def open_page(chromium, path: Path):
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.figureBrowser && window.figureBrowser.lastUpdateMs !== null")
+    return page, errors
+
+
+def shown_figids(page) -> list[str]:
+    return page.eval_on_selector_all("#figures tbody tr", "rows => rows.map(row => row.cells[0].textContent)")
+
+
+@pytest.fixture
+def small_page(tmp_path: Path) -> Path:
+    figures = human_figures()
+    padj = list_padj(
+        blocks(
+            [
+                ("jak_stat", "PMC2__evil", 0.001),
+                ("jak_stat", "PMC1__il6", 0.004),
+                ("jak_stat", "PMC3__tnf", 0.3),
+                ("wnt", "PMC3__wnt", 0.0001),
+            ]
+        ),
+        figures["set_id"],
+        ["jak_stat", "wnt"],
+    )
+    path = tmp_path / "figures.html"
+    path.write_text(browser_page(browser_data("lib", figures, padj, n_lists=2, alpha=0.05)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.browser
+def test_a_script_title_shows_as_text_and_runs_nothing(chromium, small_page: Path, tmp_path: Path):
+    mouse_page = tmp_path / "mouse.html"
+    mouse_page.write_text(
+        browser_page(browser_data("mouse", library_figures(FIGURES, "Mus musculus", SYMBOLS), {}, 0, 0.05))
+    )
+    for path, title, figid in ((small_page, EVIL_TITLE, "PMC2__evil"), (mouse_page, EVIL_IMAGE, "PMC4__mouse")):
+        page, errors = open_page(chromium, path)
+        page.fill("#search", "pwned")  # a title word: the title is searchable text
+        assert shown_figids(page) == [figid]
+        assert page.text_content("#figures tbody td:nth-child(2)") == title
+        page.wait_for_timeout(100)  # time for a broken image's onerror
+        assert page.evaluate("typeof window.pwned") == "undefined" and not errors
+
+
+@pytest.mark.browser
+def test_search_by_gene_symbol_and_title_word(chromium, small_page: Path):
+    page, errors = open_page(chromium, small_page)
+    page.fill("#search", "stat3")  # a gene, any case: every figure holding it, by padj in jak_stat
+    assert shown_figids(page) == ["PMC2__evil", "PMC1__il6", "PMC3__tnf"]
+    assert page.text_content("#count") == "3 of 4 figures match."
+    page.fill("#search", "STAT3 liver")  # gene and title word
+    assert shown_figids(page) == ["PMC3__tnf"]
+    page.fill("#search", "IL6 TNF")  # every gene given must be in the figure
+    assert shown_figids(page) == []
+    page.fill("#search", "pmc3")  # a PMC ID: the article's figures
+    assert sorted(shown_figids(page)) == ["PMC3__tnf", "PMC3__wnt"]
+    page.fill("#search", "PMC1__IL6")
+    assert shown_figids(page) == ["PMC1__il6"]
+    page.fill("#search", "il6")
+    marked = page.eval_on_selector_all("#figures mark", "marks => marks.map(mark => mark.textContent)")
+    assert marked == ["IL6", "IL6"]
+    page.fill("#search", "")
+    assert len(shown_figids(page)) == 4 and not errors
+
+
+@pytest.mark.browser
+def test_list_picker_and_significant_only(chromium, small_page: Path):
+    page, errors = open_page(chromium, small_page)
+    page.check("#significant")
+    assert shown_figids(page) == ["PMC2__evil", "PMC1__il6"]  # padj <= 0.05 in jak_stat
+    page.select_option("#list", label="wnt")
+    assert shown_figids(page) == ["PMC3__wnt"]
+    page.uncheck("#significant")
+    assert shown_figids(page)[0] == "PMC3__wnt" and len(shown_figids(page)) == 4
+    padj = page.eval_on_selector_all("#figures tbody tr", "rows => rows.map(row => row.cells[5].textContent)")
+    assert padj == ["1e-4", "", "", ""] and not errors
+
+
+@pytest.mark.browser
+def test_columns_sort_and_sort_back(chromium, small_page: Path):
+    page, errors = open_page(chromium, small_page)
+    page.click("th button[data-sort=year]")
+    assert shown_figids(page) == ["PMC3__tnf", "PMC1__il6", "PMC2__evil", "PMC3__wnt"]  # no year: last
+    page.click("th button[data-sort=year]")
+    assert shown_figids(page) == ["PMC2__evil", "PMC1__il6", "PMC3__tnf", "PMC3__wnt"]
+    page.click("th button[data-sort=title]")
+    assert shown_figids(page)[0] == "PMC2__evil"  # "<script..." sorts before letters
+    page.click("th button[data-sort=n_genes]")
+    assert shown_figids(page)[-1] == "PMC3__tnf"  # 4 genes, the most
+    links = page.eval_on_selector_all("#figures a", "links => links.map(link => link.href)")
+    assert f"{PMC}PMC3/figure/F2/" in links and f"{PMC}PMC2/" in links
+    assert "https://pfocr.wikipathways.org/figures/PMC1__il6.html" in links and not errors
+
+
+@pytest.mark.browser
+def test_the_workflow_page_of_a_library_without_lists_has_no_picker(chromium, run_dir: Path):
+    page, errors = open_page(chromium, run_dir / "results/report/figures/pfocr_example_Mus_musculus_entrez.html")
+    assert page.query_selector("#list") is None
+    assert page.eval_on_selector_all("#figures th", "cells => cells.length") == 6  # no padj column
+    page.fill("#search", "insr")
+    assert shown_figids(page) == ["EX_MOUSE"] and not errors
