@@ -44,8 +44,9 @@ BROWSER_STYLE = """
 #controls input[type=checkbox] { width: auto; margin: 0 0.3em 0 0; }
 th { white-space: nowrap; }
 th.num { text-align: right; }
-/* fixed layout: the browser need not measure every cell, and columns keep their widths between searches */
-#figures { table-layout: fixed; }
+/* fixed layout: the browser need not measure every cell, and columns keep their widths between
+   searches; below the minimum width the page scrolls sideways rather than squeeze the genes */
+#figures { table-layout: fixed; min-width: 64em; }
 #figures td { overflow-wrap: anywhere; }
 #count { margin: 0.4em 0; color: #444; }
 th button { font: inherit; font-weight: bold; border: none; background: none; padding: 0; cursor: pointer; }
