@@ -25,10 +25,10 @@ with step_logging(snakemake.log[0]) as logger:
     page = browser_page(data)
     Path(snakemake.output[0]).write_text(page, encoding="utf-8")
     logger.info(
-        "%s: %d figures, padj of %d of %d lists, %.1f MB",
+        "%s: %d figures, padj of %d of %d lists, %.0f kB",
         snakemake.wildcards.library,
         len(figures),
         len(shown),
         len(lists),
-        len(page.encode()) / 1e6,
+        len(page.encode()) / 1e3,
     )
