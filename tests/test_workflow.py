@@ -222,3 +222,8 @@ def test_bundled_example_runs_with_defaults(tmp_path: Path):
     summary = (tmp_path / "results/enrichment/summary.tsv").read_text().splitlines()
     assert len(summary) > 1
     assert (tmp_path / "results/enrichment/significant.tsv").read_text().count("\n") > 1
+    # a figure browser for each built library, holding every figure of its species
+    figures = pd.read_csv(tmp_path / "results/gmt/figures.tsv", sep="\t", dtype=str)
+    for species, rows in figures.groupby("species"):
+        page = tmp_path / f"results/report/figures/pfocr_example_{species.replace(' ', '_')}_entrez.html"
+        assert all(f'"{figid}"' in page.read_text(encoding="utf-8") for figid in rows["figid"])

@@ -1,2 +1,2 @@
-"""Stage 3, enrichment tables -> report: plots, HTML pages, other tools' table shapes
-(clusterProfiler) and the run's provenance."""
+"""Stage 3, enrichment tables -> report: plots, HTML pages (the significant figures, the figure
+browser), other tools' table shapes (clusterProfiler) and the run's provenance."""

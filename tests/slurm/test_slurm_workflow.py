@@ -174,7 +174,7 @@ def test_example_gives_the_same_results_on_slurm_as_locally(example_runs: Runs):
 
 
 def test_grouped_jobs_share_slurm_jobs_that_fit_the_node(example_runs: Runs):
-    # The example has 2 enrich and 6 report jobs (2 libraries); the profile's group-components
+    # The example has 2 enrich and 8 report jobs (2 libraries); the profile's group-components
     # batch them. Had a group asked for more CPUs or memory than the node has, SLURM would have
     # kept it pending and the run above would have timed out instead of finishing.
     cluster_jobs = len(CLUSTER_JOB.findall(example_runs.slurm_log))

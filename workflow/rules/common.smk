@@ -95,6 +95,8 @@ CLUSTERPROFILER_TABLE = "results/interop/clusterprofiler/{library}.tsv"
 ENRICHMENTMAP_DIR = "results/interop/enrichmentmap/{library}"  # {list}.txt
 ENRICHMENTMAP_TABLE = "results/interop/enrichmentmap/{library}.txt"
 SIGNIFICANT_PAGE = "results/report/significant/{library}.html"
+# Every figure of a library built here, searchable, with its padj in the first lists.
+FIGURE_BROWSER = "results/report/figures/{library}.html"
 PROVENANCE_JSON = "results/provenance.json"
 PROVENANCE_PAGE = "results/report/provenance.html"
 # Folders holding one file or folder per library: what a run finds there for a library it no
@@ -314,6 +316,11 @@ SETTINGS = {
             "cluster_jaccard": REPORT["cluster_jaccard"],
             "max_rows": SIGNIFICANT_PAGE_ROWS,
         },
+    ),
+    # The lists shown are the first max_list_plots of the library's (lists come through the tables).
+    "figure_browser": settings_file(
+        "figure_browser",
+        {"alpha": ENRICHMENT["alpha"], "max_lists": REPORT["max_list_plots"]},
     ),
     # provenance.json records the whole config, so any change reruns it (and only it).
     "provenance": settings_file("run", config),
@@ -535,9 +542,30 @@ def provenance_inputs(wildcards) -> dict[str, list[str]]:
     }
 
 
+def built_library_names() -> list[str]:
+    """The libraries built from this run's records (a user's GMT has no records to browse)."""
+    return [n for n in all_library_names() if built_species(n) is not None]
+
+
+def figure_browser_inputs(wildcards) -> dict[str, str | list[str]]:
+    """The figures, their symbols and, when the library was tested with lists, its result tables."""
+    species = built_species(wildcards.library)
+    return {
+        "figures": FIGURES_TSV,
+        "symbols": GMT_FILE.format(species=species, id_type="symbol"),
+        "tables": (
+            [RESULT_TABLES.format(library=wildcards.library)]
+            if library_lists(wildcards.library)
+            else []
+        ),
+        "settings": SETTINGS["figure_browser"],
+    }
+
+
 def report_outputs(wildcards) -> list[str]:
     libraries = library_names() if LIST_NAMES else []
     return [
+        *expand(FIGURE_BROWSER, library=built_library_names()),
         *expand(PLOT_DIR, library=libraries),
         *expand(CLUSTERPROFILER_DIR if PER_LIST_TABLES else [], library=libraries),
         *expand(CLUSTERPROFILER_TABLE if COMBINED_TABLES else [], library=libraries),

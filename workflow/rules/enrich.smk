@@ -85,7 +85,13 @@ rule enrichment_tables:
     output:
         tables=[directory(LIST_TABLES)] if PER_LIST_TABLES else [],
         combined=[COMBINED_TABLE] if COMBINED_TABLES else [],
-        cover=COVER_TABLE,
+        cover=report(
+            COVER_TABLE,
+            caption="../report/cover.rst",
+            category="{library}",
+            subcategory="All lists",
+            labels={"list": "all lists", "plot": "covering sets (table)"},
+        ),
         summary=LIBRARY_MERGED.replace("{table}", "summary"),
         unmapped=LIBRARY_MERGED.replace("{table}", "unmapped"),
         significant=(

@@ -61,6 +61,35 @@ rule significant_page:
         "../../scripts/significant_page.py"
 
 
+# Built libraries only, with or without lists: figures can be browsed before any enrichment.
+rule figure_browser:
+    input:
+        unpack(figure_browser_inputs),
+    output:
+        report(
+            FIGURE_BROWSER,
+            caption="../report/figure_browser.rst",
+            category="{library}",
+            subcategory="All lists",
+            labels={"list": "all lists", "plot": "figure browser (search)"},
+        ),
+    log:
+        "logs/figure_browser/{library}.log",
+    group:
+        "report"
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        lists=lambda wildcards: library_lists(wildcards.library),
+        species=lambda wildcards: built_species(wildcards.library),
+    script:
+        "../../scripts/figure_browser.py"
+
+
 # Per list (enrichment.tables per_list, both) and/or one compareCluster-shaped table (combined, both).
 rule clusterprofiler_tables:
     input:
