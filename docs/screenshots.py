@@ -1,12 +1,13 @@
 """The README's screenshots of the report and the figure browser, from the bundled example.
 
-    python docs/screenshots.py                      # writes docs/img/report.png, docs/img/figure_browser.png
+    python docs/screenshots.py                      # docs/img/report.png, figure_browser.png, dotplot.png, heatmap.png
     python docs/screenshots.py --workdir /tmp/run   # where the example runs (reused when up to date)
 
 Runs the workflow on resources/example/ (records and lists) in the work folder, makes the
 Snakemake report (`snakemake --report report.html`) and photographs, in headless Chromium
 (Debian's `chromium`, driven by Playwright): the report showing a library's figure browser, and
-the figure browser alone with a search typed. Not a test: rerun it when the pages change, look
+the figure browser alone with a search typed; and copies the example's dot plot and heat map
+(what the workflow drew, unchanged) for the README. Not a test: rerun it when the pages change, look
 at the images, and commit them.
 """
 
@@ -56,6 +57,10 @@ def main() -> None:
 
     run_example(args.workdir)
     IMAGES.mkdir(parents=True, exist_ok=True)
+    plots = args.workdir / "results/plots" / LIBRARY
+    for source, target in (("inflammation_symbols.dotplot.png", "dotplot.png"), ("heatmap.png", "heatmap.png")):
+        shutil.copyfile(plots / source, IMAGES / target)
+        print(f"{(IMAGES / target).relative_to(REPO)}: {(IMAGES / target).stat().st_size / 1000:.0f} kB")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium)
 
