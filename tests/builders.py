@@ -44,8 +44,16 @@ def run_snakemake(workdir: Path, *args: str, config: dict | None = None) -> subp
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
-def old_record(figid: str, genes: list[tuple[str, str, str, str]], title: str = "A pathway", **extra: str) -> str:
-    """An old-format record; genes as (word, source, hgnc_symbol, entrez)."""
+def old_record(
+    figid: str,
+    genes: list[tuple[str, str, str, str]],
+    title: str = "A pathway",
+    chemicals: list[tuple[str, str]] = (),
+    diseases: list[tuple[str, str]] = (),
+    **extra: str,
+) -> str:
+    """An old-format record; genes as (word, source, hgnc_symbol, entrez), chemicals and diseases
+    as (word, MeSH identifier) with `source: MESH`, as PFOCR wrote them."""
     lines = ["---", f"figid: {figid}", f"figtitle: {title!r}" if title else "figtitle: ''"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     lines.append("genes:")
@@ -57,7 +65,11 @@ def old_record(figid: str, genes: list[tuple[str, str, str, str]], title: str = 
             f"  hgnc_symbol: {symbol}",
             f"  entrez: '{entrez}'",
         ]
-    lines += ["chemicals: []", "---", ""]
+    for key, mentions in (("chemicals", chemicals), ("diseases", diseases)):
+        lines.append(f"{key}:" if mentions else f"{key}: []")
+        for word, identifier in mentions:
+            lines += [f"- word: {word}", "  source: MESH", f"  identifier: {identifier}"]
+    lines += ["---", ""]
     return "\n".join(lines)
 
 
@@ -181,3 +193,15 @@ def new_record(folder: Path, figid: str, rows: list[tuple[str, str, str, str, st
     (folder / f"{figid}.md").write_text("\n".join(lines) + "\n")
     (folder / "_data" / f"{figid}-genes.tsv").write_text(genes_tsv(rows))
     return folder / f"{figid}.md"
+
+
+ENTITY_TSV_HEADERS = {
+    "chemicals": "word\tmesh\tmatch\tname\tchebi\n",
+    "diseases": "word\tmesh\tmatch\tname\tdoid\n",
+}
+
+
+def entity_tsv(entity: str, rows: list[tuple[str, str, str, str, str]]) -> str:
+    """A current-format chemicals or diseases table; rows as (word, mesh, match, name, chebi or
+    doid), `NA` where a word has no ID, as PFOCR writes them."""
+    return ENTITY_TSV_HEADERS[entity] + "".join("\t".join(row) + "\n" for row in rows)
