@@ -115,6 +115,36 @@ def make_records(folder: Path) -> Path:
     return folder
 
 
+def make_entity_records(folder: Path) -> Path:
+    """make_records' figures with chemicals and diseases: inline MeSH lists in an old-format
+    record, tables (NA, repeated and malformed rows) beside the mouse record, and a current
+    record without genes whose 3 chemical words keep it in PFOCR."""
+    make_records(folder)
+    glycolysis = [("Glucose", "D005947"), ("ATP", "D000255"), ("glucose", "D005947")]
+    (folder / "EX_PI3K.md").write_text(
+        old_record("EX_PI3K", hgnc(*HUMAN_SETS["EX_PI3K"]), "EX_PI3K pathway", glycolysis, [("Diabetes", "D003920")])
+    )
+    chemicals = [
+        ("Insulin", "mesh:D007328", "Insulin", "insulin", "chebi:5931"),
+        ("Glucose", "mesh:D005947", "Glucose", "D-glucopyranose", "chebi:4167"),
+        ("Lactate", "mesh:D019344", "NA", "NA", "NA"),
+        ("glucose", "mesh:D005947", "Glucose", "D-glucopyranose", "chebi:4167"),
+        ("Stroma", "NA", "NA", "NA", "NA"),
+        ("ATP", "mesh:D000255", "Adenosine Triphosphate", "ATP", "CHEBI:15422x"),
+    ]
+    (folder / "_data/EX_MOUSE-chemicals.tsv").write_text(entity_tsv("chemicals", chemicals))
+    diabetes = ("diabetes", "mesh:D003920", "Diabetes Mellitus", "diabetes mellitus", "doid:9351")
+    (folder / "_data/EX_MOUSE-diseases.tsv").write_text(entity_tsv("diseases", [diabetes]))
+    (folder / "EX_CHEM.md").write_text("---\nfigid: EX_CHEM\nfigtitle: TCA cycle metabolites\n---\n")
+    tca = [
+        ("citrate", "mesh:D019343", "Citric Acid", "citric acid", "chebi:30769"),
+        ("succinate", "mesh:D013386", "Succinates", "succinate", "chebi:26806"),
+        ("pyruvate", "mesh:D011773", "NA", "NA", "NA"),
+    ]
+    (folder / "_data/EX_CHEM-chemicals.tsv").write_text(entity_tsv("chemicals", tca))
+    return folder
+
+
 def make_lists(folder: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "inflammation.txt").write_text("# cytokines\ngene\nIL6\njak1\nJAK2\nSTAT3\nTNF\nNOTAGENE\n1-Mar\n")
