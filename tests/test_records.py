@@ -512,3 +512,26 @@ def test_fast_reader_reads_chemicals_and_diseases_as_yaml_load_does(shared_dir: 
         assert fast is not None, path  # the fast path, not the whole-document fallback
         for key in ENTITY_KEYS:
             assert fast[key] == [{k: str(v) for k, v in item.items()} for item in full[key]]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "chemicals: []\n",
+        "chemicals:\n- word: AMP\n  source: MESH\n  identifier: D000249\n"
+        "- word: 'Tol: x'\n  source: MESH\n  identifier: C543792\n",
+        "chemicals:\n- {word: AMP, source: MESH, identifier: D000249}\n",  # flow: left to the C parser
+        "chemicals:\n- word: AMP\n  identifier: D000249\n  source: MESH\n",  # keys in another order
+        'chemicals:\n- word: "A\\tB"\n  source: MESH\n  identifier: D000249\n',
+    ],
+)
+def test_inline_chemicals_read_as_text_or_by_the_c_parser_equal_yaml_load(block: str):
+    import yaml
+
+    from pfocr_enrich.records.reader import ENTITY_KEYS, USED_KEYS, load_front_matter
+
+    front = "figid: X\n" + REGULAR_GENES + block + "diseases: []\n"
+    full = yaml.load(front, Loader=yaml.CSafeLoader)
+    got = load_front_matter(front, USED_KEYS | ENTITY_KEYS)
+    assert got["chemicals"] == [{k: str(v) for k, v in item.items()} for item in full["chemicals"]]
+    assert got["diseases"] == []

@@ -54,7 +54,7 @@ from pfocr_enrich.records.genesets import (
     sources_for,
     symbol_table_rows,
 )
-from pfocr_enrich.records.reader import Skip, read_record
+from pfocr_enrich.records.reader import DataTables, Skip, read_record
 from pfocr_enrich.species import species_token
 from pfocr_enrich.tables import (
     ENTITY_NAMES_COLUMNS,
@@ -109,9 +109,10 @@ def parse_shard(
     id_rows: set[tuple[str, str, str, str]] = set()
     name_rows: set[tuple[str, str, str, str, str]] = set()
     mine = list(range(shard, len(files), n_shards))
+    tables = DataTables()  # each folder listed once for the whole shard
     started = last_report = time.monotonic()
     for done, index in enumerate(mine, start=1):
-        record, skips = read_record(root / files[index], files[index], entities)
+        record, skips = read_record(root / files[index], files[index], entities, tables)
         skipped.extend(asdict(s) for s in skips)
         if record is not None:
             fig = figure_genes(record, index, sources)
@@ -121,7 +122,7 @@ def parse_shard(
                 if selected is None or mention.source in selected:
                     symbols.add(mention.species, mention.entrez, mention.symbol)
             id_rows |= symbol_table_rows(record)
-            if entities:
+            if record.chemicals or record.diseases:  # most records have none: no entry
                 found = figure_entities(record, index)
                 ids = {entity: {t: " ".join(members) for t, members in by.items()} for entity, by in found.ids.items()}
                 entity_figures.append({**vars(found), "ids": ids})

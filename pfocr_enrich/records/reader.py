@@ -242,6 +242,17 @@ _REGULAR_MENTION = re.compile(
 )
 _MENTION_KEY_CHARS = sum(len(f"  {key}: \n") for key in _MENTION_KEYS)  # a mention's text besides its values
 _GENES_HEADER = re.compile(r"genes:[ \t]*\n(?=- )")
+# Old-format `chemicals:` and `diseases:` lists, read the same way: `[]`, or `{word, source, identifier}`
+# mentions (~1 a record, but as events they cost a fifth of what reading them adds).
+_ENTITY_MENTION_KEYS = ("word", "source", "identifier")
+_REGULAR_ENTITY_MENTION = re.compile(
+    "".join(
+        f"{'- ' if number == 0 else '  '}{key}: ({_SIMPLE_VALUE})\n" for number, key in enumerate(_ENTITY_MENTION_KEYS)
+    )
+)
+_ENTITY_KEY_CHARS = sum(len(f"  {key}: \n") for key in _ENTITY_MENTION_KEYS)
+_LIST_HEADER = re.compile(r"[a-z]+:[ \t]*\n(?=- )")
+_EMPTY_LIST = re.compile(r"[a-z]+:[ \t]*\[\][ \t]*\n?")
 
 
 def _regular_gene_mentions(entry: str) -> list[dict[str, str]] | None:
@@ -265,6 +276,26 @@ def _regular_gene_mentions(entry: str) -> list[dict[str, str]] | None:
     ]
 
 
+def _regular_entity_mentions(entry: str) -> list[dict[str, str]] | None:
+    """The mentions of a `chemicals:` or `diseases:` entry in PFOCR's regular shape, or None."""
+    if _EMPTY_LIST.fullmatch(entry):
+        return []
+    header = _LIST_HEADER.match(entry)
+    if header is None:
+        return None
+    found = _REGULAR_ENTITY_MENTION.findall(entry, header.end())
+    if header.end() + len(found) * _ENTITY_KEY_CHARS + sum(map(len, chain.from_iterable(found))) != len(entry):
+        return None
+    return [
+        {
+            "word": word[1:-1] if word[:1] == "'" else word,
+            "source": source[1:-1] if source[:1] == "'" else source,
+            "identifier": identifier[1:-1] if identifier[:1] == "'" else identifier,
+        }
+        for word, source, identifier in found
+    ]
+
+
 def _front_matter_by_entries(yaml_text: str, used_keys: frozenset[str] = USED_KEYS) -> dict | None:
     """The used keys of a front matter read entry by entry, or None where that is not safe."""
     if CParser is None:
@@ -272,6 +303,7 @@ def _front_matter_by_entries(yaml_text: str, used_keys: frozenset[str] = USED_KE
     starts = [0, *(match.end() for match in _ENTRY_START.finditer(yaml_text))]
     used_entries, seen = [], set()
     genes = None
+    regular_lists = {}  # chemicals and diseases read as text
     for start, end in zip(starts, [*starts[1:], len(yaml_text)], strict=True):
         key = _ENTRY_KEY.match(yaml_text, start)
         if key is None:
@@ -282,6 +314,9 @@ def _front_matter_by_entries(yaml_text: str, used_keys: frozenset[str] = USED_KE
                 return None
             seen.add(name)
             if name == "genes" and (genes := _regular_gene_mentions(entry)) is not None:
+                continue
+            if name in ENTITY_KEYS and (mentions := _regular_entity_mentions(entry)) is not None:
+                regular_lists[name] = mentions
                 continue
             used_entries.append(entry)
         try:
@@ -296,6 +331,7 @@ def _front_matter_by_entries(yaml_text: str, used_keys: frozenset[str] = USED_KE
         return None
     if genes is not None:
         meta["genes"] = genes
+    meta.update(regular_lists)
     return meta
 
 
@@ -340,38 +376,65 @@ def full_figlink(value: object) -> str:
     return PMC_BASE + (link if link.startswith("/") else "/" + link)
 
 
-def find_data_table(record_path: Path, kind: str = "genes") -> Path | None:
+class DataTables:
+    """The files of each folder a record's tables may be in, listed once and remembered.
+
+    Tables are looked for beside every record, old format too (a mixed checkout): three kinds in
+    three places are nine `stat` calls a record, a tenth of parsing 91,000 records; one listing
+    of each folder is a set lookup a table. Share one for a batch of records read together
+    (a shard): files added to a folder after it was listed are not seen.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, frozenset[str]] = {}
+
+    def files(self, folder: str) -> frozenset[str]:
+        names = self._files.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder or ".") as entries:
+                    names = frozenset(entry.name for entry in entries if entry.is_file())
+            except OSError:  # no such folder
+                names = frozenset()
+            self._files[folder] = names
+        return names
+
+
+def find_data_table(record_path: Path, kind: str = "genes", tables: DataTables | None = None) -> Path | None:
     """A record's `genes`, `chemicals` or `diseases` table, or None: `<stem>-<kind>.tsv` beside it,
     in `_data/` below its folder, or in `_data/` beside its folder, in that order.
 
-    Looked for beside every record, old format too (a mixed checkout); with os.path on text,
-    which costs half of what Path.is_file does, as this runs for each of 91,000 records.
+    `tables`: folder listings shared by the records read together (a fresh one: listed now).
     """
+    tables = tables or DataTables()
     folder, name = os.path.split(record_path)
     name = f"{os.path.splitext(name)[0]}-{kind}.tsv"
-    for candidate in (
-        os.path.join(folder, name),
-        os.path.join(folder, "_data", name),
-        os.path.join(os.path.dirname(folder), "_data", name),
-    ):
-        if os.path.isfile(candidate):
-            return Path(candidate)
+    for candidate in (folder, os.path.join(folder, "_data"), os.path.join(os.path.dirname(folder), "_data")):
+        if name in tables.files(candidate):
+            return Path(candidate, name)
     return None
 
 
-def read_record(path: Path, relative_name: str, entities: bool = False) -> tuple[FigureRecord | None, list[Skip]]:
+def read_record(
+    path: Path, relative_name: str, entities: bool = False, tables: DataTables | None = None
+) -> tuple[FigureRecord | None, list[Skip]]:
     """Parse one record file. Returns the record (or None if it is unusable) and skips.
 
-    `entities`: read its chemicals and diseases too."""
+    `entities`: read its chemicals and diseases too; `tables`: folder listings shared by the
+    records read together (DataTables)."""
     try:
         data = path.read_bytes()
     except OSError as err:
         return None, [Skip(relative_name, "", "unreadable file", err.strerror or str(err))]
-    return parse_record(data, relative_name, path, entities)
+    return parse_record(data, relative_name, path, entities, tables)
 
 
 def parse_record(
-    data: bytes, relative_name: str, path: Path | None = None, entities: bool = False
+    data: bytes,
+    relative_name: str,
+    path: Path | None = None,
+    entities: bool = False,
+    tables: DataTables | None = None,
 ) -> tuple[FigureRecord | None, list[Skip]]:
     """Parse the bytes of one record; `path` locates a new-format record's tables.
 
@@ -407,7 +470,8 @@ def parse_record(
         return None, [Skip(relative_name, figid, "bad figid", "figid contains white space")]
 
     skips: list[Skip] = []
-    table = find_data_table(path) if path else None
+    tables = tables or DataTables()
+    table = find_data_table(path, "genes", tables) if path else None
     if table is None and "genes" in meta:
         record_format = "old"
         mentions = _old_format_mentions(meta.get("genes"), relative_name, figid, skips)
@@ -435,8 +499,8 @@ def parse_record(
     chemicals: tuple[EntityMention, ...] = ()
     diseases: tuple[EntityMention, ...] = ()
     if entities:
-        chemicals = _entity_mentions(CHEMICALS, meta, path, relative_name, figid, skips)
-        diseases = _entity_mentions(DISEASES, meta, path, relative_name, figid, skips)
+        chemicals = _entity_mentions(CHEMICALS, meta, path, tables, relative_name, figid, skips)
+        diseases = _entity_mentions(DISEASES, meta, path, tables, relative_name, figid, skips)
         if not (mentions or chemicals or diseases) and table is None and "genes" not in meta:
             return None, skips
     record = FigureRecord(
@@ -545,11 +609,11 @@ def _new_format_mentions(table: Path, file: str, figid: str, skips: list[Skip]) 
 
 
 def _entity_mentions(
-    entity: str, meta: dict, path: Path | None, file: str, figid: str, skips: list[Skip]
+    entity: str, meta: dict, path: Path | None, tables: DataTables, file: str, figid: str, skips: list[Skip]
 ) -> tuple[EntityMention, ...]:
     """A record's chemicals or diseases: its table when there is one (the current format wins
     over an inline list, as for genes), else its front matter's list."""
-    table = find_data_table(path, entity) if path else None
+    table = find_data_table(path, entity, tables) if path else None
     inline = meta.get(entity)
     if table is None:
         return _inline_entity_mentions(entity, inline, file, figid, skips)
