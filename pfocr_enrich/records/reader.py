@@ -243,7 +243,7 @@ _REGULAR_MENTION = re.compile(
 _MENTION_KEY_CHARS = sum(len(f"  {key}: \n") for key in _MENTION_KEYS)  # a mention's text besides its values
 _GENES_HEADER = re.compile(r"genes:[ \t]*\n(?=- )")
 # Old-format `chemicals:` and `diseases:` lists, read the same way: `[]`, or `{word, source, identifier}`
-# mentions (~1 a record, but as events they cost a fifth of what reading them adds).
+# mentions (~1 a record, yet as events they were half of what reading chemicals added to parsing).
 _ENTITY_MENTION_KEYS = ("word", "source", "identifier")
 _REGULAR_ENTITY_MENTION = re.compile(
     "".join(
@@ -380,9 +380,10 @@ class DataTables:
     """The files of each folder a record's tables may be in, listed once and remembered.
 
     Tables are looked for beside every record, old format too (a mixed checkout): three kinds in
-    three places are nine `stat` calls a record, a tenth of parsing 91,000 records; one listing
-    of each folder is a set lookup a table. Share one for a batch of records read together
-    (a shard): files added to a folder after it was listed are not seen.
+    three places are nine `stat` calls a record, each a round trip on a cluster's network file
+    system; one listing of each folder makes them set lookups (~1 us a table on a local disk,
+    as a `stat`). Share one for a batch of records read together (a shard): files added to a
+    folder after it was listed are not seen.
     """
 
     def __init__(self) -> None:
