@@ -3,6 +3,7 @@
     python benchmarks/bench_records.py                 # 91,000 records (PFOCR's size)
     python benchmarks/bench_records.py --n 5000        # a quick run
     python benchmarks/bench_records.py --records DIR   # reuse records made by make_records.py
+    python benchmarks/bench_records.py --records DIR --no-bare --compare-entities --repeats 2
 
 Steps: make N records (make_records.py) unless --records is given; time a bare loop (read the
 file, split the front matter, yaml.load with CSafeLoader; new-format genes TSVs read with csv) on
@@ -10,9 +11,11 @@ one core and in 2 processes; run the workflow's records -> GMT part (`snakemake 
 targets figures.tsv, skipped.tsv, id_map.tsv and both human GMTs) in a scratch folder under
 /usr/bin/time -v; then, on a smaller N, check the GMTs are byte-identical with shards=2 and
 shards=8. The bare loops run first, so every timing reads the records from a warm page cache.
+--compare-entities also builds the chemical and disease libraries (`gmt.entities: [genes,
+chemicals, diseases]`) beside each genes-only run, alternating, `--repeats` times each.
 
 Targets (issue): 91k records -> GMTs <= 60 s wall with --cores 2; parsing <= 1.5x the bare loop;
-peak memory < 2 GB.
+peak memory < 2 GB; chemical and disease libraries add <= 20% (issue 16).
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ GMT_TARGETS = (
     "results/gmt/id_map.tsv",
     f"results/gmt/pfocr_{RELEASE}_Homo_sapiens_entrez.gmt",
     f"results/gmt/pfocr_{RELEASE}_Homo_sapiens_symbol.gmt",
+)
+ALL_ENTITIES = ("genes", "chemicals", "diseases")
+ENTITY_TARGETS = (
+    "results/gmt/entity_names.tsv",
+    *(f"results/gmt/pfocr_{RELEASE}_{library}.gmt" for library in ("chemicals_chebi", "chemicals_mesh")),
+    *(f"results/gmt/pfocr_{RELEASE}_{library}.gmt" for library in ("diseases_doid", "diseases_mesh")),
 )
 
 
@@ -196,11 +205,21 @@ def step_times(scratch: Path) -> dict[str, float]:
         "parse_max": max(parsed, default=0.0),
         "gene_sets": job_seconds(scratch / "snakemake_run.log", "gene_sets"),
         "gmt_max": job_seconds(scratch / "snakemake_run.log", "gmt_species"),
+        "entity_gmt_max": job_seconds(scratch / "snakemake_run.log", "entity_gmt"),
     }
 
 
-def overrides(records: Path, lists: Path, shards: int) -> str:
-    return f"records: {records}\nlists: {lists}\nrelease: {RELEASE}\nshards: {shards}\n"
+def overrides(records: Path, lists: Path, shards: int, entities: tuple[str, ...] = ("genes",)) -> str:
+    return (
+        f"records: {records}\nlists: {lists}\nrelease: {RELEASE}\nshards: {shards}\n"
+        f"gmt:\n  entities: [{', '.join(entities)}]\n"
+    )
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -215,6 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shards", type=int, default=8, help="config 'shards' for the timed run (default 8)")
     parser.add_argument("--check-n", type=int, default=5000, help="records for the shards=2 vs 8 check (0: skip)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare yaml.load loops (~8 min at 91k)")
+    parser.add_argument(
+        "--compare-entities", action="store_true", help="also build chemical and disease libraries, alternating"
+    )
+    parser.add_argument("--repeats", type=int, default=1, help="workflow runs of each kind (default 1)")
     args = parser.parse_args(argv)
     check_shared(DEFAULT_GMT)
     if not SNAKEMAKE.exists():
@@ -240,18 +264,29 @@ def main(argv: list[str] | None = None) -> None:
     n_bytes = sum(len(p.read_bytes()) for p in paths) + sum(len(p.read_bytes()) for p in records.glob("_data/*.tsv"))
     print(f"page cache warmed: {n_bytes / 2**20:.0f} MB read in {time.perf_counter() - warm:.1f} s")
     print(f"load average before: {load_average()}")
-    bare1, bare1_cpu, genes1 = time_bare(paths, 1)
-    print(f"bare loop, 1 process:  {bare1:.1f} s wall, {bare1_cpu:.1f} s CPU ({genes1} gene mentions)")
-    bare2, bare2_cpu, genes2 = time_bare(paths, 2)
-    print(f"bare loop, 2 processes: {bare2:.1f} s wall, {bare2_cpu:.1f} s CPU")
-    assert genes1 == genes2
+    nan = float("nan")
+    bare1 = bare1_cpu = bare2 = bare2_cpu = nan
+    if not args.no_bare:
+        bare1, bare1_cpu, genes1 = time_bare(paths, 1)
+        print(f"bare loop, 1 process:  {bare1:.1f} s wall, {bare1_cpu:.1f} s CPU ({genes1} gene mentions)")
+        bare2, bare2_cpu, genes2 = time_bare(paths, 2)
+        print(f"bare loop, 2 processes: {bare2:.1f} s wall, {bare2_cpu:.1f} s CPU")
+        assert genes1 == genes2
 
-    scratch = work / "workflow"
-    run = run_workflow(scratch, overrides(records, lists, args.shards), GMT_TARGETS)
-    steps = step_times(scratch)
+    kinds = {"genes": (("genes",), GMT_TARGETS)}
+    if args.compare_entities:
+        kinds["all"] = (ALL_ENTITIES, GMT_TARGETS + ENTITY_TARGETS)
+    runs: dict[str, list[tuple[dict, dict]]] = {kind: [] for kind in kinds}
+    for repeat in range(args.repeats):
+        for kind, (entities, targets) in kinds.items():
+            scratch = work / f"workflow_{kind}_{repeat}"
+            done = run_workflow(scratch, overrides(records, lists, args.shards, entities), targets)
+            runs[kind].append((done, step_times(scratch)))
+            print(f"workflow, gmt.entities [{', '.join(entities)}]: {done['wall']:.1f} s wall, {done['cpu']:.1f} s CPU")
+            print(f"  command: {done['command']}")
+            print(f"  log: {done['log']}")
+    run, steps = runs["genes"][0]
     print(f"load average after the workflow: {load_average()}")
-    print(f"workflow command: {run['command']}")
-    print(f"workflow log: {run['log']}")
 
     shard_check = "skipped"
     if args.check_n:
@@ -289,6 +324,22 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| peak RSS, largest single process (/usr/bin/time -v) | {run['peak_mb']:.0f} MB | < 2048 MB |")
     print(f"| peak RSS, snakemake + all jobs summed (psutil, 0.1 s) | {run['tree_peak_mb']:.0f} MB | |")
     print(f"| GMTs with shards=2 vs shards=8, {args.check_n} records | {shard_check} | identical |")
+    if args.compare_entities:
+        for kind, label in (("genes", "[genes]"), ("all", "[genes, chemicals, diseases]")):
+            walls = ", ".join(f"{done['wall']:.1f}" for done, _ in runs[kind])
+            cpus = ", ".join(f"{done['cpu']:.1f}" for done, _ in runs[kind])
+            print(f"| workflow with gmt.entities {label}: wall (CPU), each run | {walls} s ({cpus} s) | |")
+        for step, name in (("parse_sum", "parse_records summed"), ("gene_sets", "gene_sets merge")):
+            values = {kind: median([s[step] for _, s in runs[kind]]) for kind in runs}
+            print(f"| {name}, median: genes only -> all three | {values['genes']:.1f} s -> {values['all']:.1f} s | |")
+        entity_gmt = median([s["entity_gmt_max"] for _, s in runs["all"]])
+        print(f"| entity_gmt rule, slowest job, start to finish | {entity_gmt:.0f} s | |")
+        wall = {kind: median([done["wall"] for done, _ in runs[kind]]) for kind in runs}
+        cpu = {kind: median([done["cpu"] for done, _ in runs[kind]]) for kind in runs}
+        print(
+            f"| **chemicals and diseases added: median wall (CPU)** | **{wall['all'] / wall['genes'] - 1:+.0%}** "
+            f"({cpu['all'] / cpu['genes'] - 1:+.0%}) | <= +20% |"
+        )
     print()
     print("command: " + " ".join(["python", *sys.argv]))
 

@@ -11,12 +11,22 @@ previous symbols, family words expanded to every member). The text is generated,
 
 About 5% of records are in the 2023+ format: front matter without genes plus
 `_data/<figid>-genes.tsv`. Symbols are fake and deterministic: Entrez 7157 is `G7157`.
+
+Chemicals and diseases come at the rates of real records (sampled from the PFOCR database and
+../shared): a current record has a `-chemicals.tsv` 70% of the time, of ~12 rows (1-40, the same
+chemical named again often, 40% of rows without ChEBI ID), and a `-diseases.tsv` 22% of the
+time, of ~3 rows (85% without DOID, a few without any ID); 10% of current records have
+chemicals and no genes table (PFOCR keeps a figure for 3 chemical words). Old-format records
+list fewer (2 of the 5 real ones have 1-3 chemicals, 1 has a disease): inline MeSH lists in 35%
+(1-4 chemicals) and 20% (1-2 diseases). Chemicals and diseases are drawn from fixed
+vocabularies, the common ones far more often (as ATP and glucose are). IDs are fake.
 Output depends only on N and --seed, not on --jobs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import textwrap
@@ -24,10 +34,16 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "pfocr"
+# ../shared beside the clone, or where PFOCR_ENRICH_SHARED points (a git worktree elsewhere), as the tests.
+SHARED = Path(os.environ.get("PFOCR_ENRICH_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "pfocr"
 DEFAULT_GMT = SHARED / "gmt" / "pfocr_hs_3sets_20210426.gmt"
 NEW_FORMAT_SHARE = 0.05
 N_FAMILIES = 1500
+N_CHEMICALS, N_DISEASES = 4000, 1500
+# Chemical and disease rates, by record format (see the module docstring).
+CHEMICALS_SHARE = {"new": 0.70, "old": 0.35}
+DISEASES_SHARE = {"new": 0.22, "old": 0.20}
+CHEMICALS_ONLY_SHARE = 0.10  # of current records: chemicals and no genes table
 
 WORDS = (
     "signaling pathway activation receptor kinase phosphorylation transcription cell proliferation "
@@ -49,9 +65,11 @@ NEW_SOURCE = {
     "bioentities_symbol": "famplex_relations",
 }
 
-# Set once per worker by _init: the GMT lines and gene families every record draws from.
+# Set once per worker by _init: the GMT lines, gene families and chemical and disease
+# vocabularies (with cumulative weights) every record draws from.
 _LINES: list[tuple[str, list[str]]] = []
 _FAMILIES: list[tuple[str, list[str]]] = []
+_VOCABULARY: dict[str, tuple[list[tuple[str, str, str, str, str]], list[float]]] = {}
 
 
 def read_gmt_lines(path: Path) -> list[tuple[str, list[str]]]:
@@ -70,10 +88,74 @@ def make_families(lines: list[tuple[str, list[str]]], seed: int) -> list[tuple[s
     return [(f"FAM{number}", sorted(rng.sample(genes, rng.randint(2, 8)), key=int)) for number in range(N_FAMILIES)]
 
 
+def make_vocabulary(entity: str, n: int, seed: int) -> tuple[list[tuple[str, str, str, str, str]], list[float]]:
+    """(word, mesh, match, name, chebi or doid) rows, `NA` where the text mining found no
+    ChEBI or DOID entry, and cumulative Zipf weights: entry k is drawn ~1/k as often as the first."""
+    rng = random.Random(seed * 7 + len(entity))
+    with_specific = 0.6 if entity == "chemicals" else 0.15
+    rows = []
+    for number in range(n):
+        mesh = f"mesh:{'D' if number % 3 else 'C'}{100000 + number:06d}"
+        if rng.random() < with_specific:
+            specific = f"chebi:{10000 + number}" if entity == "chemicals" else f"doid:{1000000 + number:07d}"
+            rows.append((f"{entity[:4].title()}{number}", mesh, f"Term {number}", f"{entity[:4]}-{number}", specific))
+        else:
+            rows.append((f"{entity[:4].title()}{number}", mesh, "NA", "NA", "NA"))
+    weights, total = [], 0.0
+    for rank in range(1, n + 1):
+        total += 1 / rank
+        weights.append(total)
+    return rows, weights
+
+
 def _init(gmt_path: str, seed: int) -> None:
-    global _LINES, _FAMILIES
+    global _LINES, _FAMILIES, _VOCABULARY
     _LINES = read_gmt_lines(Path(gmt_path))
     _FAMILIES = make_families(_LINES, seed)
+    _VOCABULARY = {
+        "chemicals": make_vocabulary("chemicals", N_CHEMICALS, seed),
+        "diseases": make_vocabulary("diseases", N_DISEASES, seed),
+    }
+
+
+def entity_rows(rng: random.Random, entity: str, n: int) -> list[tuple[str, str, str, str, str]]:
+    """`n` mentions of one figure: a few distinct entries, named again (sometimes in lower case)."""
+    rows, weights = _VOCABULARY[entity]
+    distinct = rng.choices(rows, cum_weights=weights, k=max(1, (n + 1) // 2))
+    mentions = [rng.choice(distinct) for _ in range(n)]
+    return [(word.lower(), *rest) if rng.random() < 0.2 else (word, *rest) for word, *rest in mentions]
+
+
+def entity_mentions(rng: random.Random, record_format: str) -> dict[str, list[tuple[str, str, str, str, str]]]:
+    """A figure's chemical and disease mentions (an entity absent: no key)."""
+    mentions = {}
+    if rng.random() < CHEMICALS_SHARE[record_format]:
+        n = min(40, 1 + int(rng.expovariate(1 / 11))) if record_format == "new" else rng.randint(1, 4)
+        mentions["chemicals"] = entity_rows(rng, "chemicals", n)
+    if rng.random() < DISEASES_SHARE[record_format]:
+        n = min(10, 1 + int(rng.expovariate(1 / 2))) if record_format == "new" else rng.randint(1, 2)
+        rows = entity_rows(rng, "diseases", n)
+        # a few rows without any ID, as "Stroma" in a real table
+        mentions["diseases"] = [("Stroma", "NA", "NA", "NA", "NA") if rng.random() < 0.05 else r for r in rows]
+    return mentions
+
+
+def inline_entities(mentions: dict[str, list[tuple[str, str, str, str, str]]]) -> str:
+    """Old-format `chemicals:` and `diseases:` lists: word, source MESH, bare MeSH ID."""
+    text = []
+    for entity in ("chemicals", "diseases"):
+        rows = mentions.get(entity)
+        if not rows:
+            text.append(f"{entity}: []\n")
+            continue
+        text.append(f"{entity}:\n")
+        text += [
+            f"- word: {word}\n  source: MESH\n  identifier: {mesh.removeprefix('mesh:')}\n" for word, mesh, *_ in rows
+        ]
+    return "".join(text)
+
+
+ENTITY_TSV_HEADERS = {"chemicals": "word\tmesh\tmatch\tname\tchebi\n", "diseases": "word\tmesh\tmatch\tname\tdoid\n"}
 
 
 def sentence(rng: random.Random, n_words: int) -> str:
@@ -105,8 +187,9 @@ def gene_mentions(rng: random.Random, genes: list[str]) -> list[tuple[str, str, 
     return mentions
 
 
-def record_texts(index: int, seed: int) -> tuple[str, str, str | None]:
-    """(figid, record text, genes TSV or None) of record `index`; depends only on (index, seed)."""
+def record_texts(index: int, seed: int) -> tuple[str, str, dict[str, str]]:
+    """(figid, record text, current-format tables by kind: genes, chemicals, diseases) of record
+    `index`; depends only on (index, seed)."""
     rng = random.Random(seed * 1_000_003 + index)
     base, genes = _LINES[index % len(_LINES)]
     cycle = index // len(_LINES)
@@ -120,6 +203,7 @@ def record_texts(index: int, seed: int) -> tuple[str, str, str | None]:
     mentions = gene_mentions(rng, genes)
     keywords = list(dict.fromkeys(m[3] for m in mentions))
     new_format = rng.random() < NEW_FORMAT_SHARE
+    entities = entity_mentions(rng, "new" if new_format else "old")
 
     head = [
         "---\n",
@@ -151,18 +235,24 @@ def record_texts(index: int, seed: int) -> tuple[str, str, str | None]:
         *(f"  - {k}\n" for k in keywords),
     ]
     if new_format:
+        tables = {
+            entity: ENTITY_TSV_HEADERS[entity] + "".join("\t".join(row) + "\n" for row in rows)
+            for entity, rows in entities.items()
+        }
+        if "chemicals" in entities and rng.random() < CHEMICALS_ONLY_SHARE / CHEMICALS_SHARE["new"]:
+            return figid, "".join(head) + "---\n", tables  # kept by PFOCR for its chemicals alone
         tsv = [NEW_TSV_HEADER]
         for word, _, source, symbol, entrez in mentions:
             n = rng.randint(1, 9)
             tsv.append(
                 f"9606\tHomo sapiens\tMammals\t{word}\t{word}\t{symbol}\t{entrez}\t{NEW_SOURCE[source]}\t{n}\t0\t{n}\n"
             )
-        return figid, "".join(head) + "---\n", "".join(tsv)
+        return figid, "".join(head) + "---\n", {"genes": "".join(tsv), **tables}
     body = [
         f"- word: {word}\n  symbol: {symbol}\n  source: {source}\n  hgnc_symbol: {hgnc}\n  entrez: '{entrez}'\n"
         for word, symbol, source, hgnc, entrez in mentions
     ]
-    return figid, "".join([*head, "genes:\n", *body, "chemicals: []\ndiseases: []\n---\n"]), None
+    return figid, "".join([*head, "genes:\n", *body, inline_entities(entities), "---\n"]), {}
 
 
 def write_range(task: tuple[int, int, int, str]) -> tuple[int, int, int]:
@@ -171,13 +261,13 @@ def write_range(task: tuple[int, int, int, str]) -> tuple[int, int, int]:
     out, data_dir = Path(outdir), Path(outdir) / "_data"
     n_new = n_bytes = 0
     for index in range(start, stop):
-        figid, text, tsv = record_texts(index, seed)
+        figid, text, tables = record_texts(index, seed)
         encoded = text.encode("utf-8")
         (out / f"{figid}.md").write_bytes(encoded)
         n_bytes += len(encoded)
-        if tsv is not None:
-            (data_dir / f"{figid}-genes.tsv").write_text(tsv, encoding="utf-8")
-            n_new += 1
+        for kind, table in tables.items():
+            (data_dir / f"{figid}-{kind}.tsv").write_text(table, encoding="utf-8")
+        n_new += "genes:" not in text
     return stop - start, n_new, n_bytes
 
 
@@ -209,7 +299,9 @@ def check_shared(*paths: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n", type=int, help="number of records, e.g. 91000 (PFOCR's size)")
-    parser.add_argument("outdir", type=Path, help="folder to write <figid>.md and _data/<figid>-genes.tsv into")
+    parser.add_argument(
+        "outdir", type=Path, help="folder to write <figid>.md and _data/<figid>-{genes,chemicals,diseases}.tsv into"
+    )
     parser.add_argument("--gmt", type=Path, default=DEFAULT_GMT, help="GMT whose lines give the genes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (output does not depend on it)")

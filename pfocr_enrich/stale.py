@@ -39,8 +39,11 @@ def remove_stale_gmts(gmt_file: str, species: Iterable[str], id_types: Iterable[
     `species`; returns what was deleted."""
     id_types = list(id_types)
     current = {Path(gmt_file.format(species=species_token(s), id_type=t)) for s in species for t in id_types}
-    pattern = Path(gmt_file.format(species="*", id_type="*"))
-    stale = sorted(path for path in pattern.parent.glob(pattern.name) if path not in current)
+    # One ID type at a time: `*_*` would match the chemical and disease libraries
+    # (pfocr_{release}_chemicals_chebi.gmt), which are no species'.
+    patterns = [Path(gmt_file.format(species="*", id_type=id_type)) for id_type in id_types]
+    found = {path for pattern in patterns for path in pattern.parent.glob(pattern.name)}
+    stale = sorted(path for path in found if path not in current)
     for path in stale:
         path.unlink()
     return stale

@@ -29,7 +29,14 @@ FIGURES_COLUMNS = (
     "record_file",
     "set_id",
 )
+# Appended to FIGURES_COLUMNS when gmt.entities has chemicals or diseases: the distinct chemicals
+# and diseases a figure mentions with an ID (by MeSH ID, or its ChEBI/DOID ID where it has none).
+FIGURES_ENTITY_COLUMNS = ("n_chemicals", "n_diseases")
 SKIPPED_COLUMNS = ("file", "figid", "species", "reason", "detail")
+# Every name the records give a chemical or disease ID (records.entitysets.entity_name_rows):
+# entity (chemicals, diseases), id_type (chebi, mesh, doid), id (chebi:15422), name, source
+# (name, match or word: records.entitysets.NAME_SOURCES).
+ENTITY_NAMES_COLUMNS = ("entity", "id_type", "id", "name", "source")
 ID_MAP_COLUMNS = ("symbol", "entrez", "kind", "species")
 RESULT_COLUMNS = (
     "set_id",

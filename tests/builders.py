@@ -44,8 +44,16 @@ def run_snakemake(workdir: Path, *args: str, config: dict | None = None) -> subp
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
-def old_record(figid: str, genes: list[tuple[str, str, str, str]], title: str = "A pathway", **extra: str) -> str:
-    """An old-format record; genes as (word, source, hgnc_symbol, entrez)."""
+def old_record(
+    figid: str,
+    genes: list[tuple[str, str, str, str]],
+    title: str = "A pathway",
+    chemicals: list[tuple[str, str]] = (),
+    diseases: list[tuple[str, str]] = (),
+    **extra: str,
+) -> str:
+    """An old-format record; genes as (word, source, hgnc_symbol, entrez), chemicals and diseases
+    as (word, MeSH identifier) with `source: MESH`, as PFOCR wrote them."""
     lines = ["---", f"figid: {figid}", f"figtitle: {title!r}" if title else "figtitle: ''"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
     lines.append("genes:")
@@ -57,7 +65,11 @@ def old_record(figid: str, genes: list[tuple[str, str, str, str]], title: str = 
             f"  hgnc_symbol: {symbol}",
             f"  entrez: '{entrez}'",
         ]
-    lines += ["chemicals: []", "---", ""]
+    for key, mentions in (("chemicals", chemicals), ("diseases", diseases)):
+        lines.append(f"{key}:" if mentions else f"{key}: []")
+        for word, identifier in mentions:
+            lines += [f"- word: {word}", "  source: MESH", f"  identifier: {identifier}"]
+    lines += ["---", ""]
     return "\n".join(lines)
 
 
@@ -100,6 +112,36 @@ def make_records(folder: Path) -> Path:
         for s, e in [("Insr", "16337"), ("Irs1", "16367"), ("Akt2", "11652"), ("Slc2a4", "20528")]
     ]
     (folder / "_data" / "EX_MOUSE-genes.tsv").write_text(genes_tsv(rows))
+    return folder
+
+
+def make_entity_records(folder: Path) -> Path:
+    """make_records' figures with chemicals and diseases: inline MeSH lists in an old-format
+    record, tables (NA, repeated and malformed rows) beside the mouse record, and a current
+    record without genes whose 3 chemical words keep it in PFOCR."""
+    make_records(folder)
+    glycolysis = [("Glucose", "D005947"), ("ATP", "D000255"), ("glucose", "D005947")]
+    (folder / "EX_PI3K.md").write_text(
+        old_record("EX_PI3K", hgnc(*HUMAN_SETS["EX_PI3K"]), "EX_PI3K pathway", glycolysis, [("Diabetes", "D003920")])
+    )
+    chemicals = [
+        ("Insulin", "mesh:D007328", "Insulin", "insulin", "chebi:5931"),
+        ("Glucose", "mesh:D005947", "Glucose", "D-glucopyranose", "chebi:4167"),
+        ("Lactate", "mesh:D019344", "NA", "NA", "NA"),
+        ("glucose", "mesh:D005947", "Glucose", "D-glucopyranose", "chebi:4167"),
+        ("Stroma", "NA", "NA", "NA", "NA"),
+        ("ATP", "mesh:D000255", "Adenosine Triphosphate", "ATP", "CHEBI:15422x"),
+    ]
+    (folder / "_data/EX_MOUSE-chemicals.tsv").write_text(entity_tsv("chemicals", chemicals))
+    diabetes = ("diabetes", "mesh:D003920", "Diabetes Mellitus", "diabetes mellitus", "doid:9351")
+    (folder / "_data/EX_MOUSE-diseases.tsv").write_text(entity_tsv("diseases", [diabetes]))
+    (folder / "EX_CHEM.md").write_text("---\nfigid: EX_CHEM\nfigtitle: TCA cycle metabolites\n---\n")
+    tca = [
+        ("citrate", "mesh:D019343", "Citric Acid", "citric acid", "chebi:30769"),
+        ("succinate", "mesh:D013386", "Succinates", "succinate", "chebi:26806"),
+        ("pyruvate", "mesh:D011773", "NA", "NA", "NA"),
+    ]
+    (folder / "_data/EX_CHEM-chemicals.tsv").write_text(entity_tsv("chemicals", tca))
     return folder
 
 
@@ -181,3 +223,15 @@ def new_record(folder: Path, figid: str, rows: list[tuple[str, str, str, str, st
     (folder / f"{figid}.md").write_text("\n".join(lines) + "\n")
     (folder / "_data" / f"{figid}-genes.tsv").write_text(genes_tsv(rows))
     return folder / f"{figid}.md"
+
+
+ENTITY_TSV_HEADERS = {
+    "chemicals": "word\tmesh\tmatch\tname\tchebi\n",
+    "diseases": "word\tmesh\tmatch\tname\tdoid\n",
+}
+
+
+def entity_tsv(entity: str, rows: list[tuple[str, str, str, str, str]]) -> str:
+    """A current-format chemicals or diseases table; rows as (word, mesh, match, name, chebi or
+    doid), `NA` where a word has no ID, as PFOCR writes them."""
+    return ENTITY_TSV_HEADERS[entity] + "".join("\t".join(row) + "\n" for row in rows)

@@ -112,6 +112,15 @@ def test_too_few_and_too_many_genes_are_skipped_with_reason():
     assert [(s.figid, s.reason) for s in skips] == [("SMALL", "too few genes"), ("BIG", "too many genes")]
 
 
+def test_a_figure_without_gene_mentions_is_listed_once_by_the_reader_not_again_by_the_build():
+    record, read_skips = parse_record(old_record("EMPTY", []).encode(), "EMPTY.md")
+    _, _, skips = build_gene_sets([figure_genes(record, 0)], GeneSetFilters())
+    assert [s.reason for s in read_skips] == ["no genes"] and skips == []
+    (other,) = figures(old_record("ALIAS", [("AKT", "hgnc_alias_symbol", "AKT1", "207")]), sources="official")
+    _, _, skips = build_gene_sets([other], GeneSetFilters())
+    assert [s.reason for s in skips] == ["no genes from selected sources"]
+
+
 def test_duplicate_figid_keeps_the_first_file_and_lists_the_second():
     figs = figures(
         old_record("SAME", hgnc(("A", "1"), ("B", "2"), ("C", "3"))),

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from builders import genes_tsv, hgnc, old_record
+from builders import entity_tsv, genes_tsv, hgnc, new_record, old_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -392,3 +392,146 @@ def test_fast_reader_reads_most_dumped_records_itself():
     }
     front = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
     assert _front_matter_by_entries(front) == _expected(front)
+
+
+# Chemicals and diseases (issue 16): read only when asked, IDs normalised, every unusable row listed.
+def test_chemicals_and_diseases_are_read_only_when_asked():
+    text = old_record("X", hgnc(("TP53", "7157")), chemicals=[("AMP", "D000249")])
+    assert parse(text)[0].chemicals == ()
+    record, skips = parse_record(text.encode(), "X.md", entities=True)
+    assert [(m.word, m.ids) for m in record.chemicals] == [("AMP", ("mesh:D000249",))] and skips == []
+
+
+def test_old_format_mentions_get_their_bare_mesh_ids_prefixed():
+    text = old_record(
+        "X",
+        hgnc(("TP53", "7157")),
+        chemicals=[("AMP", "D000249"), ("Glucose", "D005947"), ("Tol", "C543792"), ("AMP", "D000249")],
+        diseases=[("Glucose uptuke", "D018149")],
+    )
+    record, _ = parse_record(text.encode(), "X.md", entities=True)
+    assert [m.ids[0] for m in record.chemicals] == ["mesh:D000249", "mesh:D005947", "mesh:C543792", "mesh:D000249"]
+    assert record.diseases[0] == ("Glucose uptuke", ("mesh:D018149",), "", "")
+
+
+def test_old_format_mentions_without_usable_id_are_listed_by_item():
+    chemicals = (
+        "chemicals:\n- word: A\n  source: MESH\n  identifier: D00024\n"
+        "- word: C\n  source: KEGG\n  identifier: C00002\n- word: D\n  source: MESH\n  identifier: NA\n"
+    )
+    text = old_record("X", hgnc(("TP53", "7157"))).replace("chemicals: []\n", chemicals)
+    record, skips = parse_record(text.encode(), "X.md", entities=True)
+    assert record.chemicals == ()
+    assert [(s.reason, s.detail.split(":")[0]) for s in skips] == [
+        ("malformed MeSH ID", "chemicals item 1 (word 'A')"),
+        ("unknown chemical ID source", "chemicals item 2 (word 'C')"),
+        ("no chemical ID", "chemicals item 3 (word 'D')"),
+    ]
+
+
+def test_current_format_tables_keep_every_mention_with_its_ids_and_names(tmp_path: Path):
+    md = new_record(tmp_path, "FIG", [("Homo sapiens", "TP53", "TP53", "7157", "ncbigene_symbol")])
+    chemicals = [
+        ("NADH", "mesh:D009243", "NAD", "NAD(+)", "chebi:15846"),
+        ("Lactate", "mesh:D019344", "NA", "NA", "NA"),
+        ("NAD", "MESH:D009243", "NAD", "NAD(+)", "CHEBI:15846"),  # repeated, in another spelling
+    ]
+    (tmp_path / "_data/FIG-chemicals.tsv").write_text(entity_tsv("chemicals", chemicals))
+    (tmp_path / "_data/FIG-diseases.tsv").write_text(
+        entity_tsv(
+            "diseases", [("LPS", "mesh:C536528", "Van der Woude syndrome", "Van der Woude syndrome", "doid:0060239")]
+        )
+    )
+    record, skips = read_record(md, "FIG.md", entities=True)
+    assert skips == []
+    assert [(m.word, m.ids, m.match, m.name) for m in record.chemicals] == [
+        ("NADH", ("mesh:D009243", "chebi:15846"), "NAD", "NAD(+)"),
+        ("Lactate", ("mesh:D019344",), "", ""),
+        ("NAD", ("mesh:D009243", "chebi:15846"), "NAD", "NAD(+)"),
+    ]
+    assert record.diseases[0].ids == ("mesh:C536528", "doid:0060239")
+
+
+def test_na_rows_and_malformed_ids_are_listed_with_their_table_line(tmp_path: Path):
+    md = new_record(tmp_path, "FIG", [("Homo sapiens", "TP53", "TP53", "7157", "ncbigene_symbol")])
+    rows = [
+        ("Stroma", "NA", "NA", "NA", "NA"),
+        ("ATP", "mesh:D000255", "ATP", "ATP", "chebi:ATP"),
+        ("Foo", "D12", "NA", "NA", "NA"),
+    ]
+    (tmp_path / "_data/FIG-chemicals.tsv").write_text(entity_tsv("chemicals", rows))
+    record, skips = read_record(md, "FIG.md", entities=True)
+    assert [m.ids for m in record.chemicals] == [("mesh:D000255",)]  # its malformed ChEBI ID is left out
+    assert [(s.reason, s.detail.split(":")[0]) for s in skips] == [
+        ("no chemical ID", "FIG-chemicals.tsv line 2 (word 'Stroma')"),
+        ("malformed ChEBI ID", "FIG-chemicals.tsv line 3 (word 'ATP')"),
+        ("malformed MeSH ID", "FIG-chemicals.tsv line 4 (word 'Foo')"),
+    ]
+
+
+def test_a_table_without_its_id_column_is_listed_and_the_genes_kept(tmp_path: Path):
+    md = new_record(tmp_path, "FIG", [("Homo sapiens", "TP53", "TP53", "7157", "ncbigene_symbol")])
+    (tmp_path / "_data/FIG-diseases.tsv").write_text("word\tmesh\tmatch\tname\nLPS\tmesh:C536528\tNA\tNA\n")
+    record, skips = read_record(md, "FIG.md", entities=True)
+    assert record.mentions and record.diseases == ()
+    assert [s.reason for s in skips] == ["malformed diseases table"] and "lacks column(s) doid" in skips[0].detail
+
+
+def test_record_without_genes_is_read_for_its_chemicals_only_when_they_are_read(tmp_path: Path):
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "CHEM.md").write_text("---\nfigid: CHEM\n---\n")
+    rows = [("lactate", "mesh:D019344", "NA", "NA", "NA"), ("NAD NADH", "mesh:D009243", "NAD", "NAD(+)", "chebi:15846")]
+    (tmp_path / "_data/CHEM-chemicals.tsv").write_text(entity_tsv("chemicals", rows))
+    record, skips = read_record(tmp_path / "CHEM.md", "CHEM.md")
+    assert record is None and [s.reason for s in skips] == ["no genes"]
+    record, skips = read_record(tmp_path / "CHEM.md", "CHEM.md", entities=True)
+    assert record.mentions == () and len(record.chemicals) == 2
+    assert [s.reason for s in skips] == ["no genes"] and "read for its chemicals and diseases" in skips[0].detail
+    (tmp_path / "_data/CHEM-chemicals.tsv").write_text(entity_tsv("chemicals", [("x", "NA", "NA", "NA", "NA")]))
+    record, skips = read_record(tmp_path / "CHEM.md", "CHEM.md", entities=True)
+    assert record is None and [s.reason for s in skips] == ["no genes", "no chemical ID"]
+
+
+def test_chemicals_table_beside_a_record_with_inline_chemicals_wins_and_the_record_is_listed(tmp_path: Path):
+    (tmp_path / "MIXED.md").write_text(old_record("MIXED", hgnc(("TP53", "7157")), chemicals=[("AMP", "D000249")]))
+    (tmp_path / "MIXED-chemicals.tsv").write_text(entity_tsv("chemicals", [("ATP", "mesh:D000255", "A", "B", "NA")]))
+    record, skips = read_record(tmp_path / "MIXED.md", "MIXED.md", entities=True)
+    assert [m.ids for m in record.chemicals] == [("mesh:D000255",)]
+    assert [s.reason for s in skips] == ["inline chemicals superseded"]
+
+
+def test_fast_reader_reads_chemicals_and_diseases_as_yaml_load_does(shared_dir: Path):
+    import yaml
+
+    from pfocr_enrich.records.reader import ENTITY_KEYS, USED_KEYS, _front_matter_by_entries
+
+    used = USED_KEYS | ENTITY_KEYS
+    for path in sorted((shared_dir / "pfocr/records/old_format").glob("*.md")):
+        front = split_front_matter(path.read_text(encoding="utf-8"))
+        fast, full = _front_matter_by_entries(front, used), yaml.load(front, Loader=yaml.CSafeLoader)
+        assert fast is not None, path  # the fast path, not the whole-document fallback
+        for key in ENTITY_KEYS:
+            assert fast[key] == [{k: str(v) for k, v in item.items()} for item in full[key]]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "chemicals: []\n",
+        "chemicals:\n- word: AMP\n  source: MESH\n  identifier: D000249\n"
+        "- word: 'Tol: x'\n  source: MESH\n  identifier: C543792\n",
+        "chemicals:\n- {word: AMP, source: MESH, identifier: D000249}\n",  # flow: left to the C parser
+        "chemicals:\n- word: AMP\n  identifier: D000249\n  source: MESH\n",  # keys in another order
+        'chemicals:\n- word: "A\\tB"\n  source: MESH\n  identifier: D000249\n',
+    ],
+)
+def test_inline_chemicals_read_as_text_or_by_the_c_parser_equal_yaml_load(block: str):
+    import yaml
+
+    from pfocr_enrich.records.reader import ENTITY_KEYS, USED_KEYS, load_front_matter
+
+    front = "figid: X\n" + REGULAR_GENES + block + "diseases: []\n"
+    full = yaml.load(front, Loader=yaml.CSafeLoader)
+    got = load_front_matter(front, USED_KEYS | ENTITY_KEYS)
+    assert got["chemicals"] == [{k: str(v) for k, v in item.items()} for item in full["chemicals"]]
+    assert got["diseases"] == []

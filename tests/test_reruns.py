@@ -137,6 +137,8 @@ SETTINGS: dict[str, tuple[dict, str]] = {
     "gmt.collapse_duplicates": ({"gmt": {"collapse_duplicates": True}}, "gene_sets"),
     "gmt.gene_order": ({"gmt": {"gene_order": "numeric"}}, "gene_sets"),
     "gmt.set_id": ({"gmt": {"set_id": "figid_alias"}}, "gene_sets"),
+    "gmt.entities": ({"gmt": {"entities": ["genes", "diseases"]}}, "parse_records"),
+    "gmt.chemicals.min_size": ({"gmt": {"chemicals": {"min_size": 2}}}, "gene_sets"),
     "enrichment.duplicate_sets": ({"enrichment": {"duplicate_sets": "error"}}, "enrich_chunk"),
     "list_species": ({"list_species": {"wnt": "Mus musculus"}}, "enrich_chunk"),
     "enrichment.universe": ({"enrichment": {"universe": "BACKGROUND"}}, "enrich_chunk"),

@@ -11,12 +11,14 @@ def test_gmts_of_species_a_build_no_longer_yields_are_removed(tmp_path: Path):
         for id_type in ("entrez", "symbol"):
             Path(pattern.format(species=species, id_type=id_type)).write_text("S\td\t1\n")
     (tmp_path / "pfocr_other_Mus_musculus_entrez.gmt").write_text("S\td\t1\n")  # another release: kept
+    (tmp_path / "pfocr_x_chemicals_chebi.gmt").write_text("S\td\tchebi:1\n")  # no species' library: kept
     removed = remove_stale_gmts(pattern, ["Homo sapiens"], ["entrez", "symbol"])
     assert [p.name for p in removed] == ["pfocr_x_Mus_musculus_entrez.gmt", "pfocr_x_Mus_musculus_symbol.gmt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "pfocr_other_Mus_musculus_entrez.gmt",
         "pfocr_x_Homo_sapiens_entrez.gmt",
         "pfocr_x_Homo_sapiens_symbol.gmt",
+        "pfocr_x_chemicals_chebi.gmt",
     ]
 
 

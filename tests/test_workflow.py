@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from builders import REPO, SNAKEMAKE, make_lists, make_records
+from builders import REPO, SNAKEMAKE, make_entity_records, make_lists, make_records
 from builders import run_snakemake as snakemake
 
 
@@ -59,6 +59,10 @@ def test_figures_and_skipped_tables_account_for_every_record(run_dir: Path):
         "record_file",
     ]
     assert len(figures) == 1 + 5
+    assert figures[0].split("\t")[-1] == "set_id"  # chemical and disease counts only when they are built
+    assert not list((run_dir / "results/gmt").glob("*chemicals*")) and not list(
+        (run_dir / "results/gmt").glob("*entity*")
+    )
     skipped = (run_dir / "results/gmt/skipped.tsv").read_text()
     assert "broken.md\t\t\tmalformed YAML" in skipped
     assert "EX_SMALL\tHomo sapiens\ttoo few genes" in skipped
@@ -119,6 +123,43 @@ def test_outputs_do_not_depend_on_shard_count(run_dir: Path, example_inputs, tmp
                     assert (other / path.relative_to(run_dir)).read_bytes() == path.read_bytes(), path
                 compared += 1
     assert compared >= 13  # human lists only: the mouse library has no list of its species
+
+
+def test_gmt_stage_builds_chemical_and_disease_libraries_when_asked(tmp_path: Path):
+    records = make_entity_records(tmp_path / "records")
+    gmt = {**default_config()["gmt"], "entities": ["genes", "chemicals", "diseases"]}
+    done = snakemake(tmp_path / "w", "gmt", config={"records": str(records), "lists": None, "shards": 2, "gmt": gmt})
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = tmp_path / "w/results/gmt"
+    assert (out / "pfocr_example_chemicals_chebi.gmt").read_text() == (
+        "EX_CHEM\tTCA cycle metabolites\tchebi:30769\tchebi:26806\nEX_MOUSE\tMouse insulin\tchebi:5931\tchebi:4167\n"
+    )
+    assert (out / "pfocr_example_chemicals_mesh.gmt").read_text() == (
+        "EX_CHEM\tTCA cycle metabolites\tmesh:D019343\tmesh:D013386\tmesh:D011773\n"
+        "EX_MOUSE\tMouse insulin\tmesh:D007328\tmesh:D005947\tmesh:D019344\tmesh:D000255\n"
+        "EX_PI3K\tEX_PI3K pathway\tmesh:D005947\tmesh:D000255\n"
+    )
+    assert (out / "pfocr_example_diseases_doid.gmt").read_text() == "EX_MOUSE\tMouse insulin\tdoid:9351\n"
+    assert (out / "pfocr_example_diseases_mesh.gmt").read_text() == (
+        "EX_MOUSE\tMouse insulin\tmesh:D003920\nEX_PI3K\tEX_PI3K pathway\tmesh:D003920\n"
+    )
+    # The gene libraries are today's.
+    assert (
+        out / "pfocr_example_Mus_musculus_entrez.gmt"
+    ).read_text() == "EX_MOUSE\tMouse insulin\t16337\t16367\t11652\t20528\n"
+    figures = pd.read_csv(out / "figures.tsv", sep="\t", keep_default_na=False, dtype=str)
+    assert list(figures.columns[-3:]) == ["set_id", "n_chemicals", "n_diseases"]
+    counts = figures.set_index("figid")[["species", "n_genes", "n_chemicals", "n_diseases"]]
+    assert counts.loc["EX_MOUSE"].tolist() == ["Mus musculus", "4", "4", "1"]
+    assert counts.loc["EX_CHEM"].tolist() == ["", "0", "3", "0"]  # in the chemical libraries only
+    assert counts.loc["EX_IL6"].tolist() == ["Homo sapiens", "5", "0", "0"]
+    skipped = pd.read_csv(out / "skipped.tsv", sep="\t", keep_default_na=False)
+    reasons = set(zip(skipped["figid"], skipped["reason"], strict=True))
+    assert {("EX_MOUSE", "no chemical ID"), ("EX_MOUSE", "malformed ChEBI ID"), ("EX_CHEM", "no genes")} <= reasons
+    names = pd.read_csv(out / "entity_names.tsv", sep="\t", keep_default_na=False)
+    assert list(names.columns) == ["entity", "id_type", "id", "name", "source"]
+    assert {"insulin", "Insulin"} <= set(names.loc[names["id"] == "chebi:5931", "name"])
+    assert "chemical sets: 2 chebi, 3 mesh; disease sets: 1 doid, 2 mesh" in done.stderr
 
 
 def default_config() -> dict:

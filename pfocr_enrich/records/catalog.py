@@ -3,7 +3,18 @@
 Shard `i` of `n` parses every n-th file of the sorted listing; the merge sorts by listing
 position again, so outputs are byte-identical whatever the shard or core count.
 The shard and gene_sets.json files (internal) write each gene set as one space-separated
-string of Entrez IDs: a JSON list of 4 million strings is most of their reading time.
+string of Entrez IDs: a JSON list of 4 million strings is most of their reading time; the
+chemical and disease sets (entity_sets.json) likewise.
+
+The chemical and disease libraries' interface, for the enrichment stage (README, "Outputs"):
+- `pfocr_{release}_{entity}_{id_type}.gmt` (entity `chemicals` with id_type `chebi` or `mesh`,
+  `diseases` with `doid` or `mesh`): one line a figure, `set_id<TAB>title<TAB>IDs` in their
+  normalised spelling (`pfocr_enrich.entities.normalise_id`), no species;
+- `entity_names.tsv`: `entity, id_type, id, name, source`, every name the records give an ID
+  (source `name`, `match` or `word`, most reliable first: `entitysets.NAME_SOURCES`), to map
+  users' names, case-insensitively, to IDs;
+- `figures.tsv`: `n_chemicals, n_diseases` appended, and a row (species empty, n_genes 0) for
+  each figure with chemical or disease sets and no gene set.
 """
 
 from __future__ import annotations
@@ -15,11 +26,21 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pfocr_enrich.entities import CHEMICALS, DISEASES, ENTITY_ID_TYPES, GENES, SINGULAR
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.gmt import write_gmt
+from pfocr_enrich.records.entitysets import (
+    NAME_SOURCES,
+    EntitySet,
+    EntitySetFilters,
+    FigureEntities,
+    build_entity_sets,
+    entity_name_rows,
+    figure_entities,
+)
 from pfocr_enrich.records.genesets import (
     OFFICIAL,
     FigureGenes,
@@ -33,16 +54,23 @@ from pfocr_enrich.records.genesets import (
     sources_for,
     symbol_table_rows,
 )
-from pfocr_enrich.records.reader import Skip, read_record
+from pfocr_enrich.records.reader import DataTables, Skip, read_record
 from pfocr_enrich.species import species_token
-from pfocr_enrich.tables import FIGURES_COLUMNS, ID_MAP_COLUMNS, SKIPPED_COLUMNS, write_tsv
+from pfocr_enrich.tables import (
+    ENTITY_NAMES_COLUMNS,
+    FIGURES_COLUMNS,
+    FIGURES_ENTITY_COLUMNS,
+    ID_MAP_COLUMNS,
+    SKIPPED_COLUMNS,
+    write_tsv,
+)
 
 log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
 # Bumped when what a shard holds changes, so a shard left by an older version is not merged
 # (Snakemake does not rerun a rule for a change in the package). 2: genes in first-mention
-# order and figid_alias (issue 13).
-SHARD_FORMAT = 2
+# order and figid_alias (issue 13). 3: chemicals and diseases (issue 16).
+SHARD_FORMAT = 3
 
 
 def _without_cycle_collection(function: Callable) -> Callable:
@@ -67,19 +95,24 @@ def _without_cycle_collection(function: Callable) -> Callable:
 
 
 @_without_cycle_collection
-def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources: Sources = OFFICIAL) -> dict:
+def parse_shard(
+    files: list[str], root: Path, shard: int, n_shards: int, sources: Sources = OFFICIAL, entities: bool = False
+) -> dict:
     """Parse this shard's records into a JSON-ready dict (figures, skips, symbols).
 
-    `sources`: which gene mentions make gene sets (GeneSetFilters.sources).
+    `sources`: which gene mentions make gene sets (GeneSetFilters.sources); `entities`: read
+    chemicals and diseases too (their IDs by figure and their names).
     """
     check_sources(sources)
-    figures, skipped = [], []
+    figures, skipped, entity_figures = [], [], []
     symbols = SymbolVotes()
     id_rows: set[tuple[str, str, str, str]] = set()
+    name_rows: set[tuple[str, str, str, str, str]] = set()
     mine = list(range(shard, len(files), n_shards))
+    tables = DataTables()  # each folder listed once for the whole shard
     started = last_report = time.monotonic()
     for done, index in enumerate(mine, start=1):
-        record, skips = read_record(root / files[index], files[index])
+        record, skips = read_record(root / files[index], files[index], entities, tables)
         skipped.extend(asdict(s) for s in skips)
         if record is not None:
             fig = figure_genes(record, index, sources)
@@ -89,6 +122,11 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
                 if selected is None or mention.source in selected:
                     symbols.add(mention.species, mention.entrez, mention.symbol)
             id_rows |= symbol_table_rows(record)
+            if record.chemicals or record.diseases:  # most records have none: no entry
+                found = figure_entities(record, index)
+                ids = {entity: {t: " ".join(members) for t, members in by.items()} for entity, by in found.ids.items()}
+                entity_figures.append({**vars(found), "ids": ids})
+                name_rows |= entity_name_rows(record)
         now = time.monotonic()
         if now - last_report >= PROGRESS_SECONDS:
             last_report = now
@@ -103,12 +141,27 @@ def parse_shard(files: list[str], root: Path, shard: int, n_shards: int, sources
         "skipped": skipped,
         "symbols": [[sp, ez, sym, n] for (sp, ez), votes in symbols.counts.items() for sym, n in votes.items()],
         "id_map": sorted(id_rows),
+        "entities": entity_figures,
+        "entity_names": sorted(name_rows),
     }
 
 
-def load_shards(paths: list[Path]) -> tuple[list[FigureGenes], list[Skip], SymbolVotes, set[tuple], int]:
-    figures, skipped, id_rows = [], [], set()
-    symbols = SymbolVotes()
+@dataclass
+class ParsedShards:
+    """Every shard's records, merged (in no particular order: the build sorts by index)."""
+
+    figures: list[FigureGenes] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    symbols: SymbolVotes = field(default_factory=SymbolVotes)
+    id_rows: set[tuple] = field(default_factory=set)
+    n_files: int = 0
+    entities: dict[int, FigureEntities] = field(default_factory=dict)  # by figure index
+    entity_names: set[tuple] = field(default_factory=set)
+
+
+def load_shards(paths: list[Path]) -> ParsedShards:
+    parsed = ParsedShards()
+    figures, skipped, id_rows, symbols = parsed.figures, parsed.skipped, parsed.id_rows, parsed.symbols
     n_files = 0
     for path in paths:
         shard = json.loads(path.read_text(encoding="utf-8"))
@@ -125,63 +178,141 @@ def load_shards(paths: list[Path]) -> tuple[list[FigureGenes], list[Skip], Symbo
         for species, entrez, symbol, count in shard["symbols"]:
             symbols.counts[(species, entrez)][symbol] += count
         id_rows.update(tuple(row) for row in shard["id_map"])
-    return figures, skipped, symbols, id_rows, n_files
+        for found in shard["entities"]:
+            ids = {
+                entity: {t: tuple(members.split()) for t, members in by.items()} for entity, by in found["ids"].items()
+            }
+            parsed.entities[found["index"]] = FigureEntities(**{**found, "ids": ids})
+        parsed.entity_names.update(tuple(row) for row in shard["entity_names"])
+    parsed.n_files = n_files
+    return parsed
+
+
+def _figure_row(fig: FigureGenes, species: str, n_genes: int, set_id: str) -> tuple:
+    return (
+        fig.figid,
+        species,
+        n_genes,
+        fig.pmcid,
+        fig.year or "",
+        fig.title,
+        fig.papertitle,
+        fig.figlink,
+        fig.file,
+        set_id,
+    )
 
 
 @_without_cycle_collection
-def merge_shards(shard_paths: list[Path], filters: GeneSetFilters, out: dict[str, Path]) -> str:
-    """Merge parsed shards into figures.tsv, skipped.tsv, id_map.tsv and gene_sets.json.
+def merge_shards(
+    shard_paths: list[Path],
+    filters: GeneSetFilters,
+    out: dict[str, Path],
+    entity_filters: EntitySetFilters = EntitySetFilters(),  # noqa: B008 - frozen, so one default is safe
+) -> str:
+    """Merge parsed shards into figures.tsv, skipped.tsv, id_map.tsv and gene_sets.json; with
+    chemicals or diseases in `entity_filters`, also entity_sets.json and entity_names.tsv
+    (`out["entity_sets"]`, `out["entity_names"]`).
 
     Returns the one-line summary of counts the run prints.
     """
-    figures, parse_skips, votes, id_rows, n_files = load_shards(shard_paths)
-    sets, written, set_skips = build_gene_sets(figures, filters)
-    symbols = votes.best()
+    parsed = load_shards(shard_paths)
+    figures, n_files = parsed.figures, parsed.n_files
+    genes, others = GENES in entity_filters.entities, entity_filters.others
+    sets, written, set_skips = build_gene_sets(figures, filters) if genes else ([], [], [])
+    entity_sets, entity_skips = [], []
+    if others:
+        entity_sets, entity_skips = build_entity_sets(
+            figures, parsed.entities, filters, entity_filters, {f.figid for f, _ in written}, figure_skips=not genes
+        )
+    symbols = parsed.symbols.best()
     figure_by_file = {fig.file: fig for fig in figures}
-    skips = sorted(parse_skips, key=lambda s: s.file) + set_skips
+    skips = sorted(parsed.skipped, key=lambda s: s.file) + set_skips + entity_skips
     ordered_skips = sorted(
         skips, key=lambda s: (figure_by_file[s.file].index if s.file in figure_by_file else -1, s.file)
     )
 
-    write_tsv(
-        out["figures"],
-        FIGURES_COLUMNS,
-        (
+    if others:  # chemical and disease counts last: figures.tsv's columns are a contract
+        no_entities = FigureEntities(-1, {}, 0, {})
+
+        def counts(fig: FigureGenes) -> tuple[int, int]:
+            found = parsed.entities.get(fig.index, no_entities)
+            return found.counts.get(CHEMICALS, 0), found.counts.get(DISEASES, 0)
+
+        # Figures kept in a chemical or disease library only: one row each, no species.
+        with_gene_sets = {f.figid for f, _ in written}
+        entity_only = {s.figid: s for s in entity_sets if s.figid not in with_gene_sets}
+        first_of = {}
+        for fig in sorted(figures, key=lambda f: f.index):
+            first_of.setdefault(fig.figid, fig)
+        rows = [(*_figure_row(f, gs.species, len(gs.entrez), gs.set_id), *counts(f)) for f, gs in written]
+        rows += sorted(
             (
-                f.figid,
-                gs.species,
-                len(gs.entrez),
-                f.pmcid,
-                f.year or "",
-                f.title,
-                f.papertitle,
-                f.figlink,
-                f.file,
-                gs.set_id,
-            )
-            for f, gs in written
-        ),
-    )
+                (*_figure_row(first_of[figid], "", 0, s.set_id), *counts(first_of[figid]))
+                for figid, s in entity_only.items()
+            ),
+            key=lambda row: row[9],
+        )
+        write_tsv(out["figures"], FIGURES_COLUMNS + FIGURES_ENTITY_COLUMNS, rows)
+    else:
+        write_tsv(
+            out["figures"],
+            FIGURES_COLUMNS,
+            (_figure_row(f, gs.species, len(gs.entrez), gs.set_id) for f, gs in written),
+        )
     write_tsv(
         out["skipped"], SKIPPED_COLUMNS, ((s.file, s.figid, s.species, s.reason, s.detail) for s in ordered_skips)
     )
-    write_tsv(out["id_map"], ID_MAP_COLUMNS, sorted(id_rows, key=lambda r: (r[3], r[0].upper(), int(r[1]), r[2])))
+    write_tsv(
+        out["id_map"], ID_MAP_COLUMNS, sorted(parsed.id_rows, key=lambda r: (r[3], r[0].upper(), int(r[1]), r[2]))
+    )
     payload = {
         "species": sorted({gs.species for gs in sets}),
         "sets": [{**vars(gs), "entrez": " ".join(gs.entrez)} for gs in sets],
         "symbols": [[sp, ez, sym] for (sp, ez), sym in sorted(symbols.items())],
     }
     out["gene_sets"].write_text(json.dumps(payload), encoding="utf-8")
+    if others:
+        write_entity_tables(entity_sets, parsed.entity_names, others, out)
 
     reasons = Counter(s.reason for s in skips)
     per_species = Counter(gs.species for gs in sets)
+    per_library = Counter((s.entity, s.id_type) for s in entity_sets)
     return (
         f"records: {n_files} files, {len(figures)} parsed; gene sets written: "
-        + (", ".join(f"{n} {sp}" for sp, n in sorted(per_species.items())) or "none")
+        + ((", ".join(f"{n} {sp}" for sp, n in sorted(per_species.items())) or "none") if genes else "not built")
+        + "".join(
+            f"; {SINGULAR[entity]} sets: "
+            + ", ".join(f"{per_library[(entity, id_type)]} {id_type}" for id_type in ENTITY_ID_TYPES[entity])
+            for entity in others
+        )
         + f"; skipped: {sum(reasons.values())}"
         + (" (" + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) + ")" if reasons else "")
         + ". Details: skipped.tsv"
     )
+
+
+def write_entity_tables(
+    entity_sets: list[EntitySet], name_rows: set[tuple], entities: tuple[str, ...], out: dict[str, Path]
+) -> None:
+    """entity_sets.json (entity -> ID type -> [set_id, title, space-separated IDs]) for the GMT
+    jobs, and entity_names.tsv of the built entities."""
+    payload = {entity: {id_type: [] for id_type in ENTITY_ID_TYPES[entity]} for entity in entities}
+    for s in entity_sets:
+        payload[s.entity][s.id_type].append([s.set_id, s.title, " ".join(s.ids)])
+    out["entity_sets"].write_text(json.dumps(payload), encoding="utf-8")
+    rank = {source: number for number, source in enumerate(NAME_SOURCES)}
+    rows = sorted((row for row in name_rows if row[0] in entities), key=lambda r: (r[0], r[1], r[2], rank[r[4]], r[3]))
+    write_tsv(out["entity_names"], ENTITY_NAMES_COLUMNS, rows)
+
+
+def write_entity_gmt(entity_sets_json: Path, entity: str, id_type: str, output: Path) -> int:
+    """Write one chemical or disease library (`entity`, `id_type` as in ENTITY_ID_TYPES); returns
+    its number of sets, which may be 0 (an empty file: no figure has such IDs)."""
+    payload = json.loads(entity_sets_json.read_text(encoding="utf-8"))
+    if id_type not in payload.get(entity, {}):
+        raise ValueError(f"{entity_sets_json} holds no {entity} sets in {id_type} IDs: is {entity} in gmt.entities?")
+    return write_gmt(output, ((set_id, title, ids.split()) for set_id, title, ids in payload[entity][id_type]))
 
 
 def read_gene_sets(path: Path) -> tuple[list[str], list[GeneSet], dict[tuple[str, str], str]]:

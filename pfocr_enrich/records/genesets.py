@@ -219,15 +219,14 @@ def set_names(figures: list[FigureGenes], set_id: str) -> tuple[dict[str, str], 
     return names, fallbacks
 
 
-def build_gene_sets(
-    figures: Iterable[FigureGenes], filters: GeneSetFilters
-) -> tuple[list[GeneSet], list[tuple[FigureGenes, GeneSet]], list[Skip]]:
-    """Apply duplicate-figid, year, organism and size rules; order genes, name and optionally
-    collapse sets as `filters` say.
+def year_selected(year: int | None, years: tuple[int | None, int | None] | None) -> bool:
+    """Whether a figure of this year passes `gmt.years` (None: every figure, also without a year)."""
+    return years is None or _year_ok(year, years)
 
-    Returns the sets sorted by set_id, the (figure, set) pairs written, and every skip (a figure
-    whose sets are named by its figid under `set_id="figid_alias"` has one too).
-    """
+
+def first_of_each_figid(figures: Iterable[FigureGenes]) -> tuple[list[FigureGenes], list[Skip]]:
+    """The figures in listing order, the first file of each figid only, and a skip row for each
+    later file with the same figid."""
     skips: list[Skip] = []
     seen: dict[str, str] = {}
     unique: list[FigureGenes] = []
@@ -239,20 +238,36 @@ def build_gene_sets(
             continue
         seen[fig.figid] = fig.file
         unique.append(fig)
+    return unique, skips
+
+
+def year_skip(fig: FigureGenes, years: tuple[int | None, int | None]) -> Skip:
+    low, high = years
+    return Skip(fig.file, fig.figid, "year not selected", f"year {fig.year} outside gmt.years {low}..{high}")
+
+
+def build_gene_sets(
+    figures: Iterable[FigureGenes], filters: GeneSetFilters
+) -> tuple[list[GeneSet], list[tuple[FigureGenes, GeneSet]], list[Skip]]:
+    """Apply duplicate-figid, year, organism and size rules; order genes, name and optionally
+    collapse sets as `filters` say.
+
+    Returns the sets sorted by set_id, the (figure, set) pairs written, and every skip (a figure
+    whose sets are named by its figid under `set_id="figid_alias"` has one too).
+    """
+    unique, skips = first_of_each_figid(figures)
     names, name_fallbacks = set_names(unique, filters.set_id)
 
     numeric = filters.gene_order == "numeric"
     kept: list[tuple[FigureGenes, str, tuple[str, ...]]] = []
     for fig in unique:
-        if filters.years is not None and not _year_ok(fig.year, filters.years):
-            low, high = filters.years
-            skips.append(
-                Skip(fig.file, fig.figid, "year not selected", f"year {fig.year} outside gmt.years {low}..{high}")
-            )
+        if not year_selected(fig.year, filters.years):
+            skips.append(year_skip(fig, filters.years))
             continue
         if not fig.genes:
-            detail = f"none of its {fig.n_mentions} gene mentions has a selected source (gmt.sources)"
-            skips.append(Skip(fig.file, fig.figid, "no genes from selected sources", detail))
+            if fig.n_mentions:  # a figure without any gene mention has its reader's `no genes` row
+                detail = f"none of its {fig.n_mentions} gene mentions has a selected source (gmt.sources)"
+                skips.append(Skip(fig.file, fig.figid, "no genes from selected sources", detail))
             continue
         n_kept = len(kept)
         for species, entrez in fig.genes.items():

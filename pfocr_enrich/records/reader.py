@@ -6,10 +6,15 @@ A record is a Markdown file whose YAML front matter describes one published path
   `organisms` says.
 - New format (2023+): front matter without genes, plus `<figid>-genes.tsv` beside the record
   or in a `_data/` folder (PFOCR's database keeps `_figures/` and `_data/` side by side),
-  one row per (species, word, gene). The `-chemicals.tsv` and `-diseases.tsv` tables there
-  are not read.
+  one row per (species, word, gene).
+Chemicals and diseases are read when asked (`entities=True`): old-format records list them
+inline as `chemicals:`/`diseases:` of `{word, source: MESH, identifier}` (bare MeSH IDs);
+current ones in `<figid>-chemicals.tsv` (`word, mesh, match, name, chebi`) and
+`<figid>-diseases.tsv` (`word, mesh, match, name, doid`) found as the genes table is, one row
+per mention, `NA` where a word has no ID. IDs come out normalised (`pfocr_enrich.entities`).
 A checkout mixing both releases can hold a record with inline genes and a genes table: the
-table, the current format, wins, and the record gets an `inline genes superseded` skip row.
+table, the current format, wins, and the record gets an `inline genes superseded` skip row
+(chemicals and diseases likewise).
 
 Nothing here raises on a bad record: problems come back as `Skip` rows for skipped.tsv.
 """
@@ -28,6 +33,7 @@ from typing import NamedTuple
 
 import yaml
 
+from pfocr_enrich.entities import CHEMICALS, DISEASES, ENTITY_ID_TYPES, ID_TYPE_LABELS, MESH, SINGULAR, normalise_id
 from pfocr_enrich.text import fold_text
 
 try:  # libyaml is ~10x faster; PyYAML wheels normally ship it.
@@ -47,6 +53,10 @@ PMC_BASE = "https://www.ncbi.nlm.nih.gov"
 # PFOCR's R export writes missing values as this string in new-format records.
 _MISSING = {"", ".na.character", "na", "nan", "null", "none"}
 _GENES_TSV_COLUMNS = ("organism_name", "word", "ncbigene_symbol", "ncbigene_id", "source")
+# A table's ID columns are named after their ID type (mesh, chebi, doid).
+_ENTITY_TSV_COLUMNS = {
+    entity: ("word", MESH, "match", "name", specific) for entity, (specific, _) in ENTITY_ID_TYPES.items()
+}
 _FIGID_OK = re.compile(r"^\S+$")
 SUPERSEDED = "inline genes superseded"  # skip reason of a record whose genes table replaces its inline genes
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)")  # found from the newline before it
@@ -76,6 +86,16 @@ class GeneMention(NamedTuple):
     source: str  # how the word matched (hgnc_symbol, ncbigene_synonym, ...)
 
 
+class EntityMention(NamedTuple):
+    """One chemical or disease a figure mentions: the word on the figure, its IDs, and the names
+    the text mining matched them to."""
+
+    word: str
+    ids: tuple[str, ...]  # normalised (mesh:D009243, chebi:15846): MeSH and/or ChEBI or DOID
+    match: str  # the MeSH term that matched the ChEBI or DOID entry; "" in old-format records
+    name: str  # that entry's ChEBI or DOID name; "" in old-format records
+
+
 @dataclass(frozen=True)
 class FigureRecord:
     figid: str
@@ -88,6 +108,9 @@ class FigureRecord:
     file: str  # record file, relative to the records folder
     record_format: str  # "old" or "new"
     mentions: tuple[GeneMention, ...]
+    # Read only when asked (read_record(..., entities=True)), each mention with a usable ID.
+    chemicals: tuple[EntityMention, ...] = ()
+    diseases: tuple[EntityMention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +144,8 @@ def split_front_matter(text: str) -> str | None:
 # ...) is parsed, so malformed YAML anywhere is caught, but never built into Python objects:
 # that building, not the C parser, is what makes yaml.load slow (about 3x here).
 USED_KEYS = frozenset({"figid", "figid_alias", "figtitle", "pmcid", "year", "papertitle", "figlink", "genes"})
+ENTITY_KEYS = frozenset({CHEMICALS, DISEASES})  # used too when chemicals and diseases are read
+_LIST_KEYS = frozenset({"genes", CHEMICALS, DISEASES})  # lists of flat mappings
 
 
 class _NotPlain(Exception):
@@ -146,7 +171,7 @@ def _skip_value(events, first: yaml.Event) -> None:
             depth -= 1
 
 
-def _gene_mentions(events) -> object:
+def _mention_list(events) -> object:
     event = next(events)
     if isinstance(event, yaml.ScalarEvent):
         value = _plain_scalar(event)
@@ -165,7 +190,7 @@ def _gene_mentions(events) -> object:
     return mentions
 
 
-def _front_matter_events(yaml_text: str) -> dict | None:
+def _front_matter_events(yaml_text: str, used_keys: frozenset[str] = USED_KEYS) -> dict | None:
     events = iter(yaml.parse(yaml_text, Loader=_YamlLoader))
     next(events)  # stream start
     event = next(events)
@@ -177,9 +202,9 @@ def _front_matter_events(yaml_text: str) -> dict | None:
     meta: dict = {}
     while not isinstance(event := next(events), yaml.MappingEndEvent):
         key = _plain_scalar(event)
-        if key == "genes":
-            meta[key] = _gene_mentions(events)
-        elif key in USED_KEYS:
+        if key in _LIST_KEYS and key in used_keys:
+            meta[key] = _mention_list(events)
+        elif key in used_keys:
             meta[key] = _plain_scalar(next(events))
         else:
             _skip_value(events, next(events))
@@ -217,6 +242,17 @@ _REGULAR_MENTION = re.compile(
 )
 _MENTION_KEY_CHARS = sum(len(f"  {key}: \n") for key in _MENTION_KEYS)  # a mention's text besides its values
 _GENES_HEADER = re.compile(r"genes:[ \t]*\n(?=- )")
+# Old-format `chemicals:` and `diseases:` lists, read the same way: `[]`, or `{word, source, identifier}`
+# mentions (~1 a record, yet as events they were half of what reading chemicals added to parsing).
+_ENTITY_MENTION_KEYS = ("word", "source", "identifier")
+_REGULAR_ENTITY_MENTION = re.compile(
+    "".join(
+        f"{'- ' if number == 0 else '  '}{key}: ({_SIMPLE_VALUE})\n" for number, key in enumerate(_ENTITY_MENTION_KEYS)
+    )
+)
+_ENTITY_KEY_CHARS = sum(len(f"  {key}: \n") for key in _ENTITY_MENTION_KEYS)
+_LIST_HEADER = re.compile(r"[a-z]+:[ \t]*\n(?=- )")
+_EMPTY_LIST = re.compile(r"[a-z]+:[ \t]*\[\][ \t]*\n?")
 
 
 def _regular_gene_mentions(entry: str) -> list[dict[str, str]] | None:
@@ -240,23 +276,47 @@ def _regular_gene_mentions(entry: str) -> list[dict[str, str]] | None:
     ]
 
 
-def _front_matter_by_entries(yaml_text: str) -> dict | None:
+def _regular_entity_mentions(entry: str) -> list[dict[str, str]] | None:
+    """The mentions of a `chemicals:` or `diseases:` entry in PFOCR's regular shape, or None."""
+    if _EMPTY_LIST.fullmatch(entry):
+        return []
+    header = _LIST_HEADER.match(entry)
+    if header is None:
+        return None
+    found = _REGULAR_ENTITY_MENTION.findall(entry, header.end())
+    if header.end() + len(found) * _ENTITY_KEY_CHARS + sum(map(len, chain.from_iterable(found))) != len(entry):
+        return None
+    return [
+        {
+            "word": word[1:-1] if word[:1] == "'" else word,
+            "source": source[1:-1] if source[:1] == "'" else source,
+            "identifier": identifier[1:-1] if identifier[:1] == "'" else identifier,
+        }
+        for word, source, identifier in found
+    ]
+
+
+def _front_matter_by_entries(yaml_text: str, used_keys: frozenset[str] = USED_KEYS) -> dict | None:
     """The used keys of a front matter read entry by entry, or None where that is not safe."""
     if CParser is None:
         return None
     starts = [0, *(match.end() for match in _ENTRY_START.finditer(yaml_text))]
     used_entries, seen = [], set()
     genes = None
+    regular_lists = {}  # chemicals and diseases read as text
     for start, end in zip(starts, [*starts[1:], len(yaml_text)], strict=True):
         key = _ENTRY_KEY.match(yaml_text, start)
         if key is None:
             return None
         name, entry = key.group(1), yaml_text[start:end]
-        if name in USED_KEYS:
+        if name in used_keys:
             if name in seen:
                 return None
             seen.add(name)
             if name == "genes" and (genes := _regular_gene_mentions(entry)) is not None:
+                continue
+            if name in ENTITY_KEYS and (mentions := _regular_entity_mentions(entry)) is not None:
+                regular_lists[name] = mentions
                 continue
             used_entries.append(entry)
         try:
@@ -264,33 +324,35 @@ def _front_matter_by_entries(yaml_text: str) -> dict | None:
         except yaml.YAMLError:
             return None
     try:
-        meta = _front_matter_events("".join(used_entries))
+        meta = _front_matter_events("".join(used_entries), used_keys)
     except (yaml.YAMLError, _NotPlain):
         return None
     if meta is None:
         return None
     if genes is not None:
         meta["genes"] = genes
+    meta.update(regular_lists)
     return meta
 
 
-def load_front_matter(yaml_text: str) -> dict | None:
+def load_front_matter(yaml_text: str, used_keys: frozenset[str] = USED_KEYS) -> dict | None:
     """The used keys of a front matter, read with PyYAML's C loader (safe; never unsafe).
 
     Plain front matter (all of PFOCR's) is read from the C parser's events, values as the text
     written, its regular `genes:` block by a regular expression; anything fancier goes through
-    yaml.load. None when it is not a mapping.
+    yaml.load. None when it is not a mapping. `used_keys`: USED_KEYS, with ENTITY_KEYS when
+    chemicals and diseases are read.
     """
-    meta = _front_matter_by_entries(yaml_text)
+    meta = _front_matter_by_entries(yaml_text, used_keys)
     if meta is not None:
         return meta
     try:
-        return _front_matter_events(yaml_text)
+        return _front_matter_events(yaml_text, used_keys)
     except _NotPlain:
         meta = yaml.load(yaml_text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
         if meta is None:
             return {}
-        return {key: value for key, value in meta.items() if key in USED_KEYS} if isinstance(meta, dict) else None
+        return {key: value for key, value in meta.items() if key in used_keys} if isinstance(meta, dict) else None
 
 
 def decode_record(data: bytes) -> tuple[str | None, str]:
@@ -314,36 +376,71 @@ def full_figlink(value: object) -> str:
     return PMC_BASE + (link if link.startswith("/") else "/" + link)
 
 
-def find_genes_table(record_path: Path) -> Path | None:
-    """A record's genes table, or None: `<stem>-genes.tsv` beside it, in `_data/` below its folder,
-    or in `_data/` beside its folder, in that order.
+class DataTables:
+    """The files of each folder a record's tables may be in, listed once and remembered.
 
-    Looked for beside every record, old format too (a mixed checkout); with os.path on text,
-    which costs half of what Path.is_file does, as this runs for each of 91,000 records.
+    Tables are looked for beside every record, old format too (a mixed checkout): three kinds in
+    three places are nine `stat` calls a record, each a round trip on a cluster's network file
+    system; one listing of each folder makes them set lookups (~1 us a table on a local disk,
+    as a `stat`). Share one for a batch of records read together (a shard): files added to a
+    folder after it was listed are not seen.
     """
+
+    def __init__(self) -> None:
+        self._files: dict[str, frozenset[str]] = {}
+
+    def files(self, folder: str) -> frozenset[str]:
+        names = self._files.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder or ".") as entries:
+                    names = frozenset(entry.name for entry in entries if entry.is_file())
+            except OSError:  # no such folder
+                names = frozenset()
+            self._files[folder] = names
+        return names
+
+
+def find_data_table(record_path: Path, kind: str = "genes", tables: DataTables | None = None) -> Path | None:
+    """A record's `genes`, `chemicals` or `diseases` table, or None: `<stem>-<kind>.tsv` beside it,
+    in `_data/` below its folder, or in `_data/` beside its folder, in that order.
+
+    `tables`: folder listings shared by the records read together (a fresh one: listed now).
+    """
+    tables = tables or DataTables()
     folder, name = os.path.split(record_path)
-    name = os.path.splitext(name)[0] + "-genes.tsv"
-    for candidate in (
-        os.path.join(folder, name),
-        os.path.join(folder, "_data", name),
-        os.path.join(os.path.dirname(folder), "_data", name),
-    ):
-        if os.path.isfile(candidate):
-            return Path(candidate)
+    name = f"{os.path.splitext(name)[0]}-{kind}.tsv"
+    for candidate in (folder, os.path.join(folder, "_data"), os.path.join(os.path.dirname(folder), "_data")):
+        if name in tables.files(candidate):
+            return Path(candidate, name)
     return None
 
 
-def read_record(path: Path, relative_name: str) -> tuple[FigureRecord | None, list[Skip]]:
-    """Parse one record file. Returns the record (or None if it is unusable) and skips."""
+def read_record(
+    path: Path, relative_name: str, entities: bool = False, tables: DataTables | None = None
+) -> tuple[FigureRecord | None, list[Skip]]:
+    """Parse one record file. Returns the record (or None if it is unusable) and skips.
+
+    `entities`: read its chemicals and diseases too; `tables`: folder listings shared by the
+    records read together (DataTables)."""
     try:
         data = path.read_bytes()
     except OSError as err:
         return None, [Skip(relative_name, "", "unreadable file", err.strerror or str(err))]
-    return parse_record(data, relative_name, path)
+    return parse_record(data, relative_name, path, entities, tables)
 
 
-def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> tuple[FigureRecord | None, list[Skip]]:
-    """Parse the bytes of one record; `path` locates a new-format genes table."""
+def parse_record(
+    data: bytes,
+    relative_name: str,
+    path: Path | None = None,
+    entities: bool = False,
+    tables: DataTables | None = None,
+) -> tuple[FigureRecord | None, list[Skip]]:
+    """Parse the bytes of one record; `path` locates a new-format record's tables.
+
+    `entities`: read its chemicals and diseases too; then a record without genes is kept when
+    it has a usable chemical or disease mention (its `no genes` row says so)."""
     text, why = decode_record(data)
     if text is None:
         return None, [Skip(relative_name, "", "not UTF-8", why + "; re-save the file as UTF-8")]
@@ -358,7 +455,7 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
             )
         ]
     try:
-        meta = load_front_matter(yaml_text)
+        meta = load_front_matter(yaml_text, USED_KEYS | ENTITY_KEYS if entities else USED_KEYS)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"front matter line {mark.line + 2}: " if mark is not None else ""
@@ -374,22 +471,24 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
         return None, [Skip(relative_name, figid, "bad figid", "figid contains white space")]
 
     skips: list[Skip] = []
-    table = find_genes_table(path) if path else None
+    tables = tables or DataTables()
+    table = find_data_table(path, "genes", tables) if path else None
     if table is None and "genes" in meta:
         record_format = "old"
         mentions = _old_format_mentions(meta.get("genes"), relative_name, figid, skips)
+    elif table is None:
+        # Neither inline genes nor a genes table: PFOCR keeps such a figure for its chemicals.
+        record_format = "new"
+        mentions = []
+        detail = (
+            f"no 'genes:' in front matter and no {Path(relative_name).stem}-genes.tsv "
+            "beside the record or in a _data/ folder"
+        )
+        if not entities:
+            return None, [Skip(relative_name, figid, "no genes", detail)]
+        skips.append(Skip(relative_name, figid, "no genes", detail + "; read for its chemicals and diseases"))
     else:
         record_format = "new"
-        if table is None:
-            return None, [
-                Skip(
-                    relative_name,
-                    figid,
-                    "no genes",
-                    f"no 'genes:' in front matter and no {Path(relative_name).stem}-genes.tsv "
-                    "beside the record or in a _data/ folder",
-                )
-            ]
         if "genes" in meta:
             skips.append(_superseded(meta["genes"], table, relative_name, figid))
         mentions = _new_format_mentions(table, relative_name, figid, skips)
@@ -398,6 +497,13 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
 
     if not mentions and all(skip.reason == SUPERSEDED for skip in skips):
         skips.append(Skip(relative_name, figid, "no genes", "the record lists no gene mentions"))
+    chemicals: tuple[EntityMention, ...] = ()
+    diseases: tuple[EntityMention, ...] = ()
+    if entities:
+        chemicals = _entity_mentions(CHEMICALS, meta, path, tables, relative_name, figid, skips)
+        diseases = _entity_mentions(DISEASES, meta, path, tables, relative_name, figid, skips)
+        if not (mentions or chemicals or diseases) and table is None and "genes" not in meta:
+            return None, skips
     record = FigureRecord(
         figid=figid,
         figid_alias=_alias(meta.get("figid_alias")),
@@ -409,6 +515,8 @@ def parse_record(data: bytes, relative_name: str, path: Path | None = None) -> t
         file=relative_name,
         record_format=record_format,
         mentions=tuple(mentions),
+        chemicals=chemicals,
+        diseases=diseases,
     )
     return record, skips
 
@@ -499,3 +607,101 @@ def _new_format_mentions(table: Path, file: str, figid: str, skips: list[Skip]) 
             )
         )
     return mentions
+
+
+def _entity_mentions(
+    entity: str, meta: dict, path: Path | None, tables: DataTables, file: str, figid: str, skips: list[Skip]
+) -> tuple[EntityMention, ...]:
+    """A record's chemicals or diseases: its table when there is one (the current format wins
+    over an inline list, as for genes), else its front matter's list."""
+    table = find_data_table(path, entity, tables) if path else None
+    inline = meta.get(entity)
+    if table is None:
+        return _inline_entity_mentions(entity, inline, file, figid, skips)
+    if inline:  # old-format records all carry `chemicals: []`: only a list with mentions is lost
+        skips.append(
+            Skip(
+                file,
+                figid,
+                f"inline {entity} superseded",
+                f"the front matter's {len(inline) if isinstance(inline, list) else ''} inline '{entity}:' "
+                f"mentions were ignored: {table.name} (current format) was read instead. Check out one "
+                f"PFOCR release: delete the record's '{entity}:' block, or the table",
+            )
+        )
+    return _table_entity_mentions(entity, table, file, figid, skips)
+
+
+def _entity_id(value: str, id_type: str, where: str, file: str, figid: str, skips: list[Skip]) -> str:
+    """The normalised ID, or "" with a skip row naming where the malformed one was."""
+    normalised = normalise_id(value, id_type)
+    if normalised is None:
+        label = ID_TYPE_LABELS[id_type]
+        expected = {"mesh": "mesh:D009243", "chebi": "chebi:15846", "doid": "doid:0060239"}[id_type]
+        detail = f"{where}: {id_type} {value!r} is not a {label} ID (expected like {expected}); its other IDs are kept"
+        skips.append(Skip(file, figid, f"malformed {label} ID", detail))
+        return ""
+    return normalised
+
+
+def _inline_entity_mentions(
+    entity: str, items: object, file: str, figid: str, skips: list[Skip]
+) -> tuple[EntityMention, ...]:
+    if items is None:
+        return ()
+    one = SINGULAR[entity]
+    if not isinstance(items, list):
+        skips.append(Skip(file, figid, f"malformed {entity}", f"'{entity}' is not a list"))
+        return ()
+    mentions = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            skips.append(Skip(file, figid, f"malformed {one} mention", f"{entity} item {number} is not a mapping"))
+            continue
+        word, source = fold_text(item.get("word")), _clean(item.get("source"))
+        identifier = _clean(item.get("identifier"))
+        where = f"{entity} item {number} (word {word!r})"
+        if not identifier:
+            skips.append(Skip(file, figid, f"no {one} ID", f"{where}: no identifier"))
+            continue
+        if source.lower() not in ID_TYPE_LABELS:
+            detail = f"{where}: source {source!r}; expected MESH (or CHEBI, DOID)"
+            skips.append(Skip(file, figid, f"unknown {one} ID source", detail))
+            continue
+        entity_id = _entity_id(identifier, source.lower(), where, file, figid, skips)
+        if entity_id:
+            mentions.append(EntityMention(word, (entity_id,), "", ""))
+    return tuple(mentions)
+
+
+def _table_entity_mentions(
+    entity: str, table: Path, file: str, figid: str, skips: list[Skip]
+) -> tuple[EntityMention, ...]:
+    text, why = decode_record(table.read_bytes())
+    if text is None:
+        skips.append(Skip(file, figid, "not UTF-8", f"{table.name}: {why}"))
+        return ()
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    columns = _ENTITY_TSV_COLUMNS[entity]
+    missing = [c for c in columns if c not in (rows.fieldnames or [])]
+    if missing:
+        detail = f"{table.name} lacks column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+        skips.append(Skip(file, figid, f"malformed {entity} table", detail))
+        return ()
+    id_columns = columns[1:2] + columns[4:]  # mesh, then chebi or doid
+    mentions = []
+    for line_number, row in enumerate(rows, start=2):
+        word = fold_text(row["word"])
+        where = f"{table.name} line {line_number} (word {word!r})"
+        given = [(column, _clean(row[column])) for column in id_columns]
+        ids = tuple(
+            entity_id
+            for column, value in given
+            if value and (entity_id := _entity_id(value, column, where, file, figid, skips))
+        )
+        if ids:
+            mentions.append(EntityMention(word, ids, _clean(row["match"]), _clean(row["name"])))
+        elif not any(value for _, value in given):  # a malformed ID has its own row
+            detail = f"{where}: {' and '.join(id_columns)} are NA"
+            skips.append(Skip(file, figid, f"no {SINGULAR[entity]} ID", detail))
+    return tuple(mentions)

@@ -9,6 +9,7 @@ import yaml
 from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
 from pfocr_enrich.enrichment.genelists import ignored_files, read_gene_lists
 from pfocr_enrich.enrichment.idsources import is_remote_source
+from pfocr_enrich.entities import ENTITY_ID_TYPES, GENES
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
 from pfocr_enrich.species import species_token
@@ -69,6 +70,11 @@ ID_TABLES = f"{GMT_DIR}/id_tables/{{species}}.tsv"
 ID_TABLE_CACHE = "resources/id_maps"
 GMT_FILE = f"{GMT_DIR}/pfocr_{config['release']}_{{species}}_{{id_type}}.gmt"
 GMT_ID_TYPES = ("entrez", "symbol")
+# Chemical and disease libraries (gmt.entities): no species, one file an entity and ID type.
+ENTITY_LIBRARIES = [entity for entity in GMT_CONFIG["entities"] if entity != GENES]
+ENTITY_GMT = f"{GMT_DIR}/pfocr_{config['release']}_{{entity}}_{{id_type}}.gmt"
+ENTITY_SETS_JSON = f"{WORK_DIR}/entity_sets.json"
+ENTITY_NAMES_TSV = f"{GMT_DIR}/entity_names.tsv"
 BUILT_PREFIX = f"pfocr_{config['release']}_"
 DOWNLOADS = "resources/libraries"
 ENRICH_DIR = "results/enrichment"
@@ -252,7 +258,12 @@ def settings_file(rule_name: str, values: dict) -> str:
 
 
 SETTINGS = {
-    "parse_records": settings_file("parse_records", {"sources": GMT_CONFIG["sources"]}),
+    # Chemicals and diseases are read (both, a figure without genes being kept for its
+    # chemicals) whenever either library is built.
+    "parse_records": settings_file(
+        "parse_records",
+        {"sources": GMT_CONFIG["sources"], "entities": bool(ENTITY_LIBRARIES)},
+    ),
     "gene_sets": settings_file("gene_sets", {"gmt": GMT_CONFIG}),
     "enrich": settings_file(
         "enrich",
@@ -335,6 +346,8 @@ wildcard_constraints:
     filename=r"[^/]+",
     shard=r"\d+",
     species=r"[A-Za-z0-9_]+",
+    entity="|".join(ENTITY_ID_TYPES),
+    id_type="|".join(sorted({t for types in ENTITY_ID_TYPES.values() for t in types})),
 
 
 def records_folder(wildcards):
@@ -355,6 +368,28 @@ def built_species_tokens() -> list[str]:
 
 def gmt_files(id_types=GMT_ID_TYPES) -> list[str]:
     return expand(GMT_FILE, species=built_species_tokens(), id_type=id_types)
+
+
+def entity_gmt_files(entities=ENTITY_LIBRARIES) -> list[str]:
+    """The chemical and disease GMTs of `entities` (known from the config alone)."""
+    return [
+        ENTITY_GMT.format(entity=entity, id_type=id_type)
+        for entity in entities
+        for id_type in ENTITY_ID_TYPES[entity]
+    ]
+
+
+# The gene_sets checkpoint writes the chemical and disease sets and names when they are built.
+ENTITY_OUTPUTS = (
+    {"entity_sets": ENTITY_SETS_JSON, "entity_names": ENTITY_NAMES_TSV}
+    if ENTITY_LIBRARIES
+    else {}
+)
+# What an earlier run with other gmt.entities left: removed by the build that decides it.
+STALE_ENTITY_OUTPUTS = [
+    *entity_gmt_files([e for e in ENTITY_ID_TYPES if e not in ENTITY_LIBRARIES]),
+    *([] if ENTITY_LIBRARIES else [ENTITY_NAMES_TSV]),
+]
 
 
 def built_species(library: str) -> str | None:
@@ -473,7 +508,14 @@ def gmt_outputs(wildcards) -> list[str]:
             "'snakemake gmt' builds GMTs from records, but config 'records' is null. "
             "Set records to a folder or archive of PFOCR records."
         )
-    return [FIGURES_TSV, SKIPPED_TSV, ID_MAP_TSV, *gmt_files()]
+    return [
+        FIGURES_TSV,
+        SKIPPED_TSV,
+        ID_MAP_TSV,
+        *gmt_files(),
+        *entity_gmt_files(),
+        *([ENTITY_NAMES_TSV] if ENTITY_LIBRARIES else []),
+    ]
 
 
 def enrich_outputs(wildcards) -> list[str]:

@@ -1,4 +1,4 @@
-# Records -> gene sets -> GMT files.
+# Records -> gene sets (and chemical and disease sets) -> GMT files.
 
 
 # Quick steps run where Snakemake runs, not as cluster jobs (see README, cluster section).
@@ -70,6 +70,7 @@ checkpoint gene_sets:
         shards=expand(SHARD_JSON, shard=SHARDS),
         settings=SETTINGS["gene_sets"],
     output:
+        **ENTITY_OUTPUTS,
         figures=FIGURES_TSV,
         skipped=SKIPPED_TSV,
         id_map=ID_MAP_TSV,
@@ -85,6 +86,7 @@ checkpoint gene_sets:
     params:
         gmt_file=lambda wildcards: GMT_FILE,
         id_types=GMT_ID_TYPES,
+        stale_entity_outputs=STALE_ENTITY_OUTPUTS,
     script:
         "../../scripts/gene_sets.py"
 
@@ -105,3 +107,20 @@ rule gmt_species:
         runtime=10,
     script:
         "../../scripts/write_gmt.py"
+
+
+rule entity_gmt:
+    input:
+        ENTITY_SETS_JSON,
+    output:
+        ENTITY_GMT,
+    log:
+        "logs/entity_gmt/{entity}_{id_type}.log",
+    conda:
+        "../envs/pfocr-enrich.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/entity_gmt.py"
