@@ -23,7 +23,9 @@ from pfocr_enrich.download import fetch, is_url
 from pfocr_enrich.enrichment.batch import figure_links, prepare_library, summary_row, unmapped_fix, unmapped_warning
 from pfocr_enrich.enrichment.engine import ROW_CHOICES, Library, Settings, enrich_batch, load_library
 from pfocr_enrich.enrichment.genelists import read_gene_lists
-from pfocr_enrich.enrichment.idmap import IdMapper, load_id_map
+from pfocr_enrich.enrichment.idmap import ID_TYPES as GENE_ID_TYPES
+from pfocr_enrich.enrichment.idmap import EntityMapper, IdMapper, load_id_map
+from pfocr_enrich.entities import CHEMICALS, DISEASES
 from pfocr_enrich.tables import RESULT_COLUMNS, SUMMARY_COLUMNS, UNMAPPED_COLUMNS
 
 __all__ = ["enrich", "read_library", "read_lists"]
@@ -73,6 +75,7 @@ def enrich(
     alpha: float = 0.05,
     cluster_jaccard: float | None = 0.5,
     rows: str = "overlapping",
+    entity: str | None = None,
 ) -> pd.DataFrame:
     """Over-representation of one gene list, or several ({name: genes}), in `library`.
 
@@ -85,6 +88,9 @@ def enrich(
       lists; symbols need `id_map`: ID table files (the workflow's results/gmt/id_map.tsv,
       NCBI gene_info, HGNC, or `symbol`/`entrez` TSVs) for `species`.
     - `universe`: a background gene list; None: every gene of the library.
+    - Chemical and disease libraries (members `chebi:`, `mesh:`, `doid:` IDs): lists of IDs in
+      any spelling, or of names mapped through `id_map` = the workflow's results/gmt/entity_names.tsv;
+      `entity` ("chemicals" or "diseases") says whose names a MeSH library's lists are.
 
     Nothing is dropped silently: `table.attrs["summary"]` holds the workflow's summary row of
     each list (genes given, mapped, in the universe, tests, significant sets, unmapped) and
@@ -120,7 +126,7 @@ def enrich(
         cluster_jaccard=cluster_jaccard,
         rows=rows,
     )
-    mapper = _mapper(id_map, species)
+    mapper = _mapper(id_map, species, library.id_type, entity)
     background = None if universe is None else [str(g) for g in universe]
     universe_, annotations, to_library, unmapped_rows = prepare_library(
         library, mapper, settings, background, library.figures
@@ -141,19 +147,25 @@ def enrich(
             columns = {"list": np.full(len(columns["set_id"]), counts.name, dtype=object), **columns}
         tables.append(pd.DataFrame(columns, columns=list(columns)))
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(RESULT_COLUMNS))
+    summary_species = species if library.id_type in GENE_ID_TYPES else ""  # chemicals have none
     table.attrs["summary"] = pd.DataFrame(
-        [summary_row(counts, mappings[counts.name], library.name, species) for counts in result.lists],
+        [summary_row(counts, mappings[counts.name], library.name, summary_species) for counts in result.lists],
         columns=list(SUMMARY_COLUMNS),
     )
     table.attrs["unmapped"] = pd.DataFrame(unmapped_rows, columns=list(UNMAPPED_COLUMNS))
     return table
 
 
-def _mapper(id_map: str | Path | Sequence[str | Path] | None, species: str) -> IdMapper:
-    if id_map is None:
-        return IdMapper.from_tables([], species)
-    paths = [id_map] if isinstance(id_map, str | Path) else list(id_map)
-    return load_id_map([Path(p) for p in paths], species)
+def _mapper(
+    id_map: str | Path | Sequence[str | Path] | None, species: str, id_type: str, entity: str | None
+) -> IdMapper | EntityMapper:
+    paths = [] if id_map is None else [id_map] if isinstance(id_map, str | Path) else list(id_map)
+    if id_type in GENE_ID_TYPES:
+        return load_id_map([Path(p) for p in paths], species) if paths else IdMapper.from_tables([], species)
+    entity = entity or {"chebi": CHEMICALS, "doid": DISEASES}.get(id_type)
+    if entity is None:
+        raise ValueError("a MeSH library holds chemicals or diseases: say which with entity='chemicals'")
+    return EntityMapper.from_file(Path(paths[0]) if paths else None, entity)
 
 
 def read_lists(path: str | Path) -> dict[str, list[str]]:

@@ -14,6 +14,9 @@ into that one. Both stages import this module: records -> sets, and lists -> enr
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from pfocr_enrich.errors import InputError
 
 GENES = "genes"
 CHEMICALS = "chemicals"
@@ -69,3 +72,43 @@ def normalise_id(text: str, id_type: str | None = None) -> str | None:
 def id_type_of(entity_id: str) -> str:
     """The ID type of a normalised ID: `id_type_of("chebi:15422")` is 'chebi'."""
     return entity_id.partition(":")[0]
+
+
+# The words of PFOCR's own file names for its chemical and disease libraries
+# (pfocr-YYYYMMDD-chemical-gmt-<Genus_species>.gmt).
+_NAMED_ENTITY = {"chemical": CHEMICALS, "disease": DISEASES}
+_ENTITY_OF_ID_TYPE = {CHEBI: CHEMICALS, DOID: DISEASES}
+
+
+def members_entity(members: list[str]) -> str | None:
+    """The entity whose IDs (nearly) all `members` are: chemicals (ChEBI), diseases (DOID), MESH
+    for MeSH IDs (which name chemicals and diseases alike), or None (genes)."""
+    types = [id_type_of(entity_id) for member in members if (entity_id := normalise_id(member)) is not None]
+    if not members or len(types) < 0.95 * len(members):
+        return None
+    top = max(set(types), key=types.count)
+    return _ENTITY_OF_ID_TYPE.get(top, MESH) if types.count(top) >= 0.95 * len(members) else None
+
+
+def library_entity(filename: str, path: Path | None = None, lines: int = 100) -> str:
+    """What a user's GMT holds (genes, chemicals or diseases), for a library entry without a
+    `type`: its members' IDs (the first `lines` lines of a local file), else its name.
+
+    Raises InputError for MeSH IDs without a name that says which: give the entry a `type`.
+    """
+    named = next((entity for word, entity in _NAMED_ENTITY.items() if word in filename.lower()), None)
+    members: list[str] = []
+    if path is not None:
+        # A sniff of the first lines, not a read: the GMT reader (gmt.py) reads the whole file later.
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for _, line in zip(range(lines), handle, strict=False):
+                members += [cell for cell in line.rstrip("\n").split("\t")[2:] if cell.strip()]
+    entity = members_entity(members)
+    if entity == MESH:
+        if named is None:
+            raise InputError(
+                f"{path or filename} holds MeSH IDs, which name chemicals and diseases alike; say which: "
+                f"{{path: {path or filename}, type: chemicals}} (or diseases)."
+            )
+        return named
+    return entity or named or GENES

@@ -22,5 +22,7 @@ with step_logging(snakemake.log[0]):
         id_tables=Path(inputs.id_tables[0]) if inputs.id_tables else None,
         per_list=settings["per_list_tables"],
         combined=settings["combined_tables"],
+        entity=params.entity,
+        entity_names=Path(inputs.entity_names[0]) if inputs.entity_names else None,
     )
     run_chunk(job, Path(snakemake.output[0]))

@@ -26,10 +26,11 @@ with step_logging(snakemake.log[0]) as log:
     )
     for what, names in params.untested.items():
         if names:
-            reason = "no library of their species" if what == "lists" else "no list of its species"
+            reason = "no library of their species or type" if what == "lists" else "no list of its species or type"
             log.warning(
                 "not tested, %s: %d %s: %s (give a list's species with a 'species' column or 'list_species', "
-                "a library's as {path: ..., species: ...} in enrichment.libraries)",
+                "a library's as {path: ..., species: ...} in enrichment.libraries; chemical and disease lists "
+                "need those libraries: gmt.entities)",
                 reason,
                 len(names),
                 what,

@@ -406,8 +406,8 @@ def test_a_list_whose_species_no_library_has_is_named_as_not_tested(inputs: dict
     config = with_changes(inputs, {"lists": str(lists), "list_species": {"rat": "Rattus norvegicus"}})
     done = snakemake(tmp_path / "run", "enrich", config=config)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "no library of their species: 1 lists: rat (Rattus norvegicus)" in done.stderr
-    assert "no list of its species: 1 libraries" in done.stderr and MOUSE in done.stderr
+    assert "no library of their species or type: 1 lists: rat (Rattus norvegicus)" in done.stderr
+    assert "no list of its species or type: 1 libraries" in done.stderr and MOUSE in done.stderr
 
 
 def test_a_user_library_named_like_a_built_one_is_refused(inputs: dict, tmp_path: Path):

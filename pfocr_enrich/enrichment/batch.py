@@ -33,7 +33,7 @@ from pfocr_enrich.enrichment.engine import (
     make_universe,
 )
 from pfocr_enrich.enrichment.genelists import GeneList, read_gene_lists
-from pfocr_enrich.enrichment.idmap import IdMapper, MappingResult, load_id_map
+from pfocr_enrich.enrichment.idmap import EntityMapper, IdMapper, MappingResult, load_id_map
 from pfocr_enrich.enrichment.idsources import is_available, read_manifest
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.tables import (
@@ -75,6 +75,10 @@ class ChunkJob:
     # What enrichment.tables writes: a TSV per list (and significant.tsv), the Parquet part, or both.
     per_list: bool = True
     combined: bool = False
+    # A chemical or disease library (entities.py): its lists are mapped through the records' names
+    # (entity_names.tsv, None: IDs only) and never through gene symbols; `species` is "".
+    entity: str | None = None
+    entity_names: Path | None = None
 
 
 def read_background(path: Path) -> GeneList:
@@ -115,8 +119,13 @@ def _load_mapper(job: ChunkJob) -> tuple[IdMapper, list[str]]:
     return mapper, missing
 
 
-def unmapped_fix(mapper: IdMapper, missing_tables: list[str]) -> str:
+def unmapped_fix(mapper: IdMapper | EntityMapper, missing_tables: list[str]) -> str:
     """What to do when many names don't map, given which ID tables the mapper had."""
+    if isinstance(mapper, EntityMapper):
+        return (
+            f"give {mapper.entity[:-1]} IDs (chebi:15422, mesh:D009243, doid:0060239) or names as the PFOCR "
+            "records write them, and check the names listed in unmapped.tsv"
+        )
     if missing_tables:
         return "rerun with the network so the ID tables in id_map (" + ", ".join(missing_tables) + ") are downloaded"
     if not mapper.standard_sources:
@@ -189,7 +198,7 @@ def summary_row(counts: ListCounts, mapping: MappingResult, library: str, specie
 
 def prepare_library(
     library: Library,
-    mapper: IdMapper,
+    mapper: IdMapper | EntityMapper,
     settings: Settings,
     background: Sequence[str] | None = None,
     figures: pd.DataFrame | None = None,
@@ -198,13 +207,23 @@ def prepare_library(
     mapped like lists; None: every gene of the library), the tables' annotations (`figures`:
     figure_links of a library built from records), the function mapping a list's names to the
     library's IDs, and the UNMAPPED_COLUMNS rows of the background's names that did not map.
+    `mapper`: an IdMapper for gene libraries, an EntityMapper for chemical and disease ones.
 
     The workflow's enrichment jobs and the Python API (pfocr_enrich.api) both start here.
     """
-    symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
+    if isinstance(mapper, EntityMapper):
 
-    def to_library(names: Sequence[str]) -> MappingResult:
-        return mapper.map_genes(names, library.id_type, symbol_library)
+        def to_library(names: Sequence[str]) -> MappingResult:
+            return mapper.map_ids(names, library.id_type)
+
+        symbols = mapper.labels  # the tables' overlap_symbols: the records' names of the IDs
+    else:
+        symbol_library = mapper.symbol_library(library.genes) if library.id_type == "symbol" else None
+
+        def to_library(names: Sequence[str]) -> MappingResult:
+            return mapper.map_genes(names, library.id_type, symbol_library)
+
+        symbols = dict(mapper.symbols) if library.id_type == "entrez" else None
 
     unmapped_rows = []
     if background is not None:
@@ -215,16 +234,17 @@ def prepare_library(
             for u in background_mapping.unmapped
         ]
     universe = make_universe(library, settings, background)
-    annotations = annotate(
-        library, symbols=dict(mapper.symbols) if library.id_type == "entrez" else None, figures=figures
-    )
+    annotations = annotate(library, symbols=symbols, figures=figures)
     return universe, annotations, to_library, unmapped_rows
 
 
 def run_chunk(job: ChunkJob, out_dir: Path) -> None:
     started = time.monotonic()
     library = load_library(job.library, job.settings.duplicate_sets)
-    mapper, missing_tables = _load_mapper(job)
+    if job.entity is None:
+        mapper, missing_tables = _load_mapper(job)
+    else:
+        mapper, missing_tables = EntityMapper.from_file(job.entity_names, job.entity), []
     wanted = set(job.list_names)
     gene_lists = read_gene_lists(job.lists, wanted)
     background = read_background(job.background).genes if job.background is not None else None

@@ -15,6 +15,7 @@ Storey's pi0 (`correction: qvalue`) counts every tested set in either mode.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -35,6 +36,7 @@ from pfocr_enrich.enrichment.stats import (
     odds_ratio,
     storey_pi0,
 )
+from pfocr_enrich.entities import id_type_of, normalise_id
 from pfocr_enrich.gmt import RenamedSet, gene_sort_key, read_gmt
 from pfocr_enrich.tables import RESULT_COLUMNS
 
@@ -51,7 +53,7 @@ class Library:
     # numerically, symbols alphabetically. Overlap genes then come out sorted for free.
     genes: np.ndarray
     membership: sparse.csc_matrix  # sets x genes, 1 where the gene is in the set
-    id_type: str  # "entrez" or "symbol"
+    id_type: str  # "entrez" or "symbol"; "chebi", "mesh" or "doid" for chemical and disease libraries
     notes: tuple[str, ...] = ()
     renamed: tuple[RenamedSet, ...] = ()  # sets whose name an earlier line used (read_gmt)
     # pmcid, year, link per figure (batch.figure_links) of a library built from records.
@@ -143,9 +145,19 @@ class ListResult(ListCounts):
 
 
 def detect_id_type(genes: Sequence[str]) -> str:
-    """Entrez if (nearly) every gene is a number: a few stray symbols don't make a symbol GMT."""
+    """Entrez if (nearly) every member is a number: a few stray symbols don't make a symbol GMT.
+    chebi, mesh or doid if (nearly) every member is such an ID (PFOCR's chemical and disease
+    libraries, entities.normalise_id), judged on the first 1,000; else symbol."""
     numeric = sum(gene.isdigit() for gene in genes)
-    return "entrez" if genes and numeric >= 0.95 * len(genes) else "symbol"
+    if genes and numeric >= 0.95 * len(genes):
+        return "entrez"
+    sample = genes[:1000]
+    types = Counter(id_type_of(entity_id) for gene in sample if (entity_id := normalise_id(gene)) is not None)
+    if types:
+        id_type, count = types.most_common(1)[0]
+        if count >= 0.95 * len(sample):
+            return id_type
+    return "symbol"
 
 
 def load_library(path: Path, duplicate_sets: str = "rename") -> Library:
@@ -153,7 +165,15 @@ def load_library(path: Path, duplicate_sets: str = "rename") -> Library:
     gmt_sets = sorted(gmt.sets, key=lambda gene_set: gene_set.name)  # names are unique (read_gmt)
     all_genes = [gene for gene_set in gmt_sets for gene in gene_set.genes]
     id_type = detect_id_type(all_genes)
-    normalise = (lambda g: g) if id_type == "entrez" else str.upper
+    if id_type == "entrez":
+        normalise = str
+    elif id_type == "symbol":
+        normalise = str.upper
+    else:  # chemical or disease IDs, spelled one way (chebi:15422)
+
+        def normalise(member: str) -> str:
+            return normalise_id(member) or member
+
     members = [list(dict.fromkeys(normalise(g) for g in gene_set.genes)) for gene_set in gmt_sets]
     order_key = gene_sort_key if id_type == "entrez" else str
     genes = sorted({gene for genes_of_set in members for gene in genes_of_set}, key=order_key)
@@ -427,7 +447,8 @@ def enrich_batch(
                 "in the universe: nothing tested"
             )
         elif query_sizes[i] == 0:
-            notes.append("no gene of the list is in the universe")
+            member = "gene" if library.id_type in ("entrez", "symbol") else "ID"
+            notes.append(f"no {member} of the list is in the universe")
         counts.append(
             ListCounts(
                 name,

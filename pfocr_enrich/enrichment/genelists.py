@@ -7,7 +7,9 @@ Formats, chosen by suffix (case-insensitive):
 - `.tsv` / `.csv`: a header row with a `gene` column (any case). With a `list` column one file
   holds many lists, named by its values in order of first appearance; without it the list is
   named after the file. Empty gene cells are skipped. An optional `species` column names the
-  list's species (`Mus musculus`), one value a list.
+  list's species (`Mus musculus`), one value a list; an optional `type` column what the list
+  holds: `genes` (the default), `chemicals` or `diseases` (lists of names such as ATP, which
+  cannot be told from gene symbols, say so here or in config `list_types`).
 - `.gmt`: one list a line, `name<TAB>description<TAB>gene...`, read by the one GMT reader
   (`pfocr_enrich.gmt`), which drops genes repeated within a line.
 
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pfocr_enrich.entities import ENTITIES
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.gmt import read_gmt
 from pfocr_enrich.user_text import read_user_text
@@ -53,6 +56,7 @@ class GeneList:
     genes: tuple[str, ...]  # as given: stripped, file order, repeats kept
     source: str  # the file, and the line where the list starts (gmt, list column)
     species: str | None = None  # from a table's `species` column; None: the run's default
+    type: str | None = None  # from a table's `type` column (entities.ENTITIES); None: not said
 
 
 def read_gene_lists(path: Path, names: Collection[str] | None = None) -> list[GeneList]:
@@ -202,10 +206,12 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
     header = next((row for row in rows if any(cell.strip() for cell in row)), None)
     columns = [cell.strip().lower() for cell in (header or [])]
     kind = "TSV (tab-separated)" if delimiter == "\t" else "CSV (comma-separated)"
-    if columns.count("gene") != 1 or columns.count("list") > 1 or columns.count("species") > 1:
+    if columns.count("gene") != 1 or any(columns.count(name) > 1 for name in ("list", "species", "type")):
         found = ", ".join(repr(c) for c in (header or [])) or "none"
         problem = (
-            "has no 'gene' column" if "gene" not in columns else "has more than one 'gene', 'list' or 'species' column"
+            "has no 'gene' column"
+            if "gene" not in columns
+            else "has more than one 'gene', 'list', 'species' or 'type' column"
         )
         raise InputError(
             f"Gene list {path}: the {kind} header {problem} (columns found: {found}). "
@@ -213,11 +219,12 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
         )
     gene_at = columns.index("gene")
     list_at = columns.index("list") if "list" in columns else None
-    species_at = columns.index("species") if "species" in columns else None
+    # Columns with one value a list: list -> (value, line where first given).
+    given_at = {name: columns.index(name) for name in ("species", "type") if name in columns}
+    given_of: dict[str, dict[str, tuple[str, int]]] = {name: {} for name in given_at}
 
     genes_by_list: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
-    species_of: dict[str, tuple[str, int]] = {}  # list -> (species, line where first given)
     for row in rows:
         gene = row[gene_at].strip() if gene_at < len(row) else ""
         if not gene:
@@ -235,25 +242,41 @@ def _parse_table_lists(path: Path, text: str, delimiter: str) -> list[GeneList]:
             genes_by_list[name] = []
             first_line[name] = rows.line_num
         genes_by_list[name].append(gene)
-        species = row[species_at].strip() if species_at is not None and species_at < len(row) else ""
-        if species:
-            given, line = species_of.setdefault(name, (species, rows.line_num))
-            if species != given:
-                raise InputError(
-                    f"Gene list {path} line {rows.line_num}: list {name!r} is {species!r} here but {given!r} on "
-                    f"line {line}. A list has one species: fix the 'species' cell, or split the list."
-                )
+        for column, at in given_at.items():
+            value = row[at].strip() if at < len(row) else ""
+            if column == "type":
+                value = _checked_type(value, path, rows.line_num)
+            if value:
+                given, line = given_of[column].setdefault(name, (value, rows.line_num))
+                if value != given:
+                    raise InputError(
+                        f"Gene list {path} line {rows.line_num}: list {name!r} is {value!r} here but {given!r} on "
+                        f"line {line}. A list has one {column}: fix the {column!r} cell, or split the list."
+                    )
+
+    def given(column: str, name: str) -> str | None:
+        return given_of.get(column, {}).get(name, (None,))[0]
 
     if list_at is None:
         name = _checked_name(path.stem, str(path), "rename the file")
-        species = species_of.get(path.stem, (None,))[0]
-        return [GeneList(name, tuple(genes_by_list.get(path.stem, ())), str(path), species)]
+        genes = tuple(genes_by_list.get(path.stem, ()))
+        return [GeneList(name, genes, str(path), given("species", path.stem), given("type", path.stem))]
     lists = []
     for name, genes in genes_by_list.items():
         source = f"{path} line {first_line[name]}"
-        species = species_of.get(name, (None,))[0]
-        lists.append(GeneList(_checked_name(name, source, "change its 'list' value"), tuple(genes), source, species))
+        checked = _checked_name(name, source, "change its 'list' value")
+        lists.append(GeneList(checked, tuple(genes), source, given("species", name), given("type", name)))
     return lists
+
+
+def _checked_type(value: str, path: Path, line: int) -> str:
+    """A `type` cell as one of ENTITIES (any case; "" stays ""), or an error naming the line."""
+    if not value or value.lower() in ENTITIES:
+        return value.lower()
+    raise InputError(
+        f"Gene list {path} line {line}: type {value!r} is not one of {', '.join(ENTITIES)}. "
+        "Say what the list holds, or leave the cell empty for genes."
+    )
 
 
 def _read_gmt_lists(path: Path) -> list[GeneList]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pfocr_enrich.enrichment.idtables import ID_TABLE, KINDS, IdRow, IdTable, is_entrez, normalise_entrez, read_id_table
+from pfocr_enrich.entities import ID_TYPE_LABELS, id_type_of, normalise_id
 from pfocr_enrich.species import species_token
 
 ID_TYPES = ("entrez", "symbol")
@@ -371,3 +372,106 @@ def load_id_map(paths: Iterable[Path], species: str | None) -> IdMapper:
     `species` column, or gene_info's tax_id, selects rows of `species`.
     """
     return IdMapper.from_tables([read_id_table(Path(path)) for path in paths], species)
+
+
+# Chemicals and diseases (entities.py): which of a name's meanings count first, as for symbols.
+ENTITY_NAME_TIERS = ("name", "match", "word")  # records.entitysets.NAME_SOURCES, most reliable first
+
+
+@dataclass(frozen=True)
+class EntityMapper:
+    """Users' chemicals or diseases -> a chemical or disease library's IDs (chebi, mesh, doid).
+
+    A token that is an ID in any common spelling (`CHEBI:15422`, `mesh:D009243`, `D009243`,
+    `DOID:0060239`: entities.normalise_id) is that ID, and never a gene: an ID of another type
+    than the library's is unmapped (`other_id_type`), with the library to use instead. Any other
+    token is a name, looked up without case in the records' names of the library's ID type
+    (entity_names.tsv): the source that names the ID itself (`name`), then the term the text
+    mining matched (`match`), then the word on the figure (`word`); the first that knows the name
+    decides: one ID -> mapped, several -> ambiguous (listed with its candidates); none -> unknown.
+    """
+
+    entity: str  # chemicals or diseases
+    # id_type -> one dict a tier of ENTITY_NAME_TIERS: upper-cased name -> IDs, first seen first
+    names: dict[str, tuple[dict[str, tuple[str, ...]], ...]]
+    labels: dict[str, str]  # ID -> the name the tables show for it (its best tier's first)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str, str]], entity: str) -> EntityMapper:
+        """From (entity, id_type, id, name, source) rows (tables.ENTITY_NAMES_COLUMNS); rows of
+        other entities are left out."""
+        found: dict[str, tuple[dict[str, dict[str, None]], ...]] = {}
+        labels: dict[str, tuple[int, str]] = {}
+        for row_entity, id_type, entity_id, name, source in rows:
+            if row_entity != entity or source not in ENTITY_NAME_TIERS or not name.strip():
+                continue
+            tier = ENTITY_NAME_TIERS.index(source)
+            tiers = found.setdefault(id_type, tuple({} for _ in ENTITY_NAME_TIERS))
+            tiers[tier].setdefault(name.strip().upper(), {}).setdefault(entity_id)
+            if entity_id not in labels or tier < labels[entity_id][0]:
+                labels[entity_id] = (tier, name.strip())
+        names = {
+            id_type: tuple({name: tuple(ids) for name, ids in tier.items()} for tier in tiers)
+            for id_type, tiers in found.items()
+        }
+        return cls(entity, names, {entity_id: name for entity_id, (_, name) in labels.items()})
+
+    @classmethod
+    def from_file(cls, path: Path | None, entity: str) -> EntityMapper:
+        """From the workflow's entity_names.tsv; None: IDs only (a user's library without records)."""
+        if path is None:
+            return cls(entity, {}, {})
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t")
+            next(reader, None)
+            return cls.from_rows((tuple(row[:5]) for row in reader if len(row) >= 5), entity)
+
+    def map_ids(self, tokens: Iterable[str], id_type: str) -> MappingResult:
+        """Map a list's tokens to IDs of `id_type` (the library's)."""
+        ids: dict[str, None] = {}
+        unmapped: dict[str, UnmappedGene] = {}
+        duplicates = n_input = 0
+        for token in tokens:
+            name = token.strip()
+            if not name:
+                continue
+            n_input += 1
+            entity_id, problem = self._to_id(name, id_type)
+            if entity_id is not None:
+                seen = entity_id in ids
+                ids.setdefault(entity_id)
+            else:
+                key = normalise_id(name) or name.upper()  # one ID, however spelled
+                seen = key in unmapped
+                unmapped.setdefault(key, problem)
+            duplicates += seen
+        return MappingResult(id_type, tuple(ids), tuple(unmapped.values()), duplicates, n_input)
+
+    def _to_id(self, name: str, id_type: str) -> tuple[str | None, UnmappedGene | None]:
+        given = normalise_id(name)
+        if given is not None:
+            if id_type_of(given) == id_type:
+                return given, None
+            other, wanted = ID_TYPE_LABELS[id_type_of(given)], ID_TYPE_LABELS[id_type]
+            detail = (
+                f"{name} is a {other} ID; this library holds {wanted} IDs: the {self.entity} library "
+                f"in {other} IDs (_{id_type_of(given)}.gmt) tests it, or give {wanted} IDs."
+            )
+            return None, UnmappedGene(name, "other_id_type", (), detail)
+        for tier, meanings in zip(ENTITY_NAME_TIERS, self.names.get(id_type, ()), strict=False):
+            candidates = meanings.get(name.upper())
+            if not candidates:
+                continue
+            if len(candidates) == 1:
+                return candidates[0], None
+            named = ", ".join(f"{c} ({self.labels[c]})" if c in self.labels else c for c in candidates)
+            detail = f"{name} is the {tier} of {len(candidates)} {self.entity}: {named}; give the ID you mean."
+            return None, UnmappedGene(name, "ambiguous", candidates, detail)
+        wanted = ID_TYPE_LABELS[id_type]
+        if self.names:
+            detail = f"{name} is no name the PFOCR records give a {wanted} ID; give its {wanted} ID."
+        else:
+            detail = f"{name}: no names of {self.entity} are known here (no entity_names.tsv); give its {wanted} ID."
+        return None, UnmappedGene(name, "unknown", (), detail)

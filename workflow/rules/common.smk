@@ -9,7 +9,13 @@ import yaml
 from pfocr_enrich.config import coerce_to_schema, config_problems, write_settings
 from pfocr_enrich.enrichment.genelists import ignored_files, read_gene_lists
 from pfocr_enrich.enrichment.idsources import is_remote_source
-from pfocr_enrich.entities import ENTITY_ID_TYPES, GENES
+from pfocr_enrich.entities import (
+    ENTITY_ID_TYPES,
+    GENES,
+    MESH,
+    library_entity,
+    members_entity,
+)
 from pfocr_enrich.errors import InputError
 from pfocr_enrich.records.files import is_archive
 from pfocr_enrich.species import species_token
@@ -118,9 +124,10 @@ LIBRARY_FOLDERS = (
 
 def parse_libraries(
     entries,
-) -> tuple[bool, dict[str, str], dict[str, str], dict[str, str]]:
-    """'built' or not, library name -> GMT path, name -> URL for downloads, name -> species."""
-    use_built, paths, urls, species = False, {}, {}, {}
+) -> tuple[bool, dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """'built' or not, library name -> GMT path, name -> URL for downloads, name -> species,
+    name -> what its sets hold (genes, chemicals or diseases)."""
+    use_built, paths, urls, species, types = False, {}, {}, {}, {}
     for item in ["built"] if entries == "built" else entries:
         if item == "built":
             use_built = True
@@ -146,16 +153,39 @@ def parse_libraries(
             paths[name] = existing_path("enrichment.libraries", entry)
         species[name] = item.get("species") if isinstance(item, dict) else None
         species[name] = species[name] or ENRICHMENT["species"]
-    return use_built, paths, urls, species
+        given = item.get("type") if isinstance(item, dict) else None
+        try:
+            types[name] = given or library_entity(
+                filename, None if is_url else Path(paths[name])
+            )
+        except InputError as err:
+            stop(f"enrichment.libraries: {err}")
+    return use_built, paths, urls, species, types
 
 
-USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS, LIBRARY_SPECIES = parse_libraries(
-    ENRICHMENT["libraries"]
+USE_BUILT, LIBRARY_PATHS, LIBRARY_URLS, LIBRARY_SPECIES, LIBRARY_TYPES = (
+    parse_libraries(ENRICHMENT["libraries"])
 )
-BUILT_LIBRARY = f"pfocr_{re.escape(config['release'])}_[A-Za-z0-9_]+_entrez"
+# Built libraries: genes per species (pfocr_{release}_{Genus_species}_entrez) and, with
+# gmt.entities, the chemical and disease libraries (pfocr_{release}_{entity}_{id_type}).
+BUILT_ENTITY_LIBRARIES = (
+    {
+        f"{BUILT_PREFIX}{entity}_{id_type}": (entity, id_type)
+        for entity in ENTITY_LIBRARIES
+        for id_type in ENTITY_ID_TYPES[entity]
+    }
+    if USE_BUILT
+    else {}
+)
+BUILT_LIBRARY = "|".join(
+    [
+        f"pfocr_{re.escape(config['release'])}_[A-Za-z0-9_]+_entrez",
+        *map(re.escape, BUILT_ENTITY_LIBRARIES),
+    ]
+)
 if USE_BUILT:
     for name, path in LIBRARY_PATHS.items():
-        if re.fullmatch(BUILT_LIBRARY, name):
+        if re.fullmatch(BUILT_LIBRARY, name) or name in BUILT_ENTITY_LIBRARIES:
             stop(
                 f"enrichment.libraries: {path} would be named {name!r}, the name of a library "
                 "built from the records in this run. Rename the file."
@@ -212,6 +242,40 @@ def species_of_lists() -> dict[str, str]:
 
 
 LIST_SPECIES = species_of_lists()
+
+
+def types_of_lists() -> dict[str, str]:
+    """What each list holds: list_types in the config, else its table's type column, else what
+    its IDs say (chebi:/CHEBI: chemicals, DOID: diseases), else genes. Lists of chemicals or
+    diseases are tested against libraries of their type, whatever their species."""
+    configured = config.get("list_types") or {}
+    if unknown := sorted(set(configured) - set(LIST_NAMES)):
+        stop(
+            f"config 'list_types' names {', '.join(unknown)}, not among the lists "
+            f"({', '.join(LIST_NAMES[:5])}{', ...' if len(LIST_NAMES) > 5 else ''}). Fix the names."
+        )
+    types = {}
+    for gene_list in LISTS:
+        given = configured.get(gene_list.name)
+        if given and gene_list.type and given != gene_list.type:
+            stop(
+                f"list {gene_list.name!r} is {given!r} in config 'list_types' but {gene_list.type!r} "
+                f"in its type column ({gene_list.source}). Make them agree."
+            )
+        found = given or gene_list.type
+        if not found:
+            found = members_entity(list(gene_list.genes)) or GENES
+            if found == MESH:
+                stop(
+                    f"list {gene_list.name!r} ({gene_list.source}) holds MeSH IDs, which name chemicals "
+                    "and diseases alike: say which in config 'list_types' "
+                    f"({{{gene_list.name}: chemicals}}) or in a 'type' column."
+                )
+        types[gene_list.name] = found
+    return types
+
+
+LIST_TYPES = types_of_lists()
 ID_MAP_ENTRIES = (
     []
     if config["id_map"] is None
@@ -393,13 +457,32 @@ STALE_ENTITY_OUTPUTS = [
 
 
 def built_species(library: str) -> str | None:
-    """The species token of a library built here, or None for a user's library."""
-    if library in LIBRARY_PATHS or not library.startswith(BUILT_PREFIX):
+    """The species token of a gene library built here, or None (a user's, a chemical or disease one)."""
+    if (
+        library in LIBRARY_PATHS
+        or library in BUILT_ENTITY_LIBRARIES
+        or not library.startswith(BUILT_PREFIX)
+    ):
         return None
     return library.removeprefix(BUILT_PREFIX).removesuffix("_entrez")
 
 
+def built_here(library: str) -> bool:
+    """Built from this run's records (gene, chemical or disease sets named by figure)."""
+    return built_species(library) is not None or library in BUILT_ENTITY_LIBRARIES
+
+
+def library_type(library: str) -> str:
+    """What a library's sets hold: genes, chemicals or diseases."""
+    if library in BUILT_ENTITY_LIBRARIES:
+        return BUILT_ENTITY_LIBRARIES[library][0]
+    return LIBRARY_TYPES.get(library, GENES)
+
+
 def library_gmt(wildcards) -> str:
+    if wildcards.library in BUILT_ENTITY_LIBRARIES:
+        entity, id_type = BUILT_ENTITY_LIBRARIES[wildcards.library]
+        return ENTITY_GMT.format(entity=entity, id_type=id_type)
     species = built_species(wildcards.library)
     if species is None:
         return LIBRARY_PATHS[wildcards.library]
@@ -407,11 +490,14 @@ def library_gmt(wildcards) -> str:
 
 
 def library_species(library: str) -> str:
-    """The species of a library: a built one's own, else its entry's or enrichment.species.
+    """The species of a library: a built one's own, else its entry's or enrichment.species;
+    "" for chemical and disease libraries, which have none.
 
     A built library's name carries its species token, and its lists spell the species as people
     write it. Reading gene_sets.json instead would make every rule that calls this depend on the
     checkpoint, which cluster jobs refuse in params."""
+    if library_type(library) != GENES:
+        return ""
     token = built_species(library)
     if token is None:
         return LIBRARY_SPECIES[library]
@@ -420,9 +506,16 @@ def library_species(library: str) -> str:
 
 
 def library_lists(library: str) -> list[str]:
-    """The lists tested against a library: those of its species."""
+    """The lists tested against a library: those of its type and, for genes, of its species."""
+    kind = library_type(library)
+    if kind != GENES:
+        return [name for name in LIST_NAMES if LIST_TYPES[name] == kind]
     token = species_token(library_species(library))
-    return [name for name in LIST_NAMES if species_token(LIST_SPECIES[name]) == token]
+    return [
+        name
+        for name in LIST_NAMES
+        if LIST_TYPES[name] == GENES and species_token(LIST_SPECIES[name]) == token
+    ]
 
 
 def list_chunks(library: str) -> list[list[str]]:
@@ -433,10 +526,10 @@ def list_chunks(library: str) -> list[list[str]]:
 def all_library_names() -> list[str]:
     built = (
         [Path(p).name.removesuffix(".gmt") for p in gmt_files(("entrez",))]
-        if USE_BUILT
+        if USE_BUILT and GENES in GMT_CONFIG["entities"]
         else []
     )
-    return built + list(LIBRARY_PATHS)
+    return built + list(BUILT_ENTITY_LIBRARIES) + list(LIBRARY_PATHS)
 
 
 def library_names() -> list[str]:
@@ -448,23 +541,30 @@ def enrich_inputs(wildcards) -> dict[str, str | list[str]]:
     """What one library's enrichment reads. The chunk jobs' outputs are temporary, so the
     library's merge takes the same inputs: any change reruns the merge and, with it, the chunks.
     """
-    built = built_species(wildcards.library) is not None
+    genes = library_type(wildcards.library) == GENES
     return {
         "library": library_gmt(wildcards),
         "lists": config["lists"],
-        "id_map": [ID_MAP_TSV] if RECORDS is not None else [],
-        "user_id_maps": USER_ID_MAPS,
+        # Chemicals and diseases never go through the gene ID tables, but through the records'
+        # names of them, when this run builds those libraries.
+        "id_map": [ID_MAP_TSV] if RECORDS is not None and genes else [],
+        "user_id_maps": USER_ID_MAPS if genes else [],
         "id_tables": (
             [
                 ID_TABLES.format(
                     species=species_token(library_species(wildcards.library))
                 )
             ]
-            if REMOTE_ID_MAPS
+            if REMOTE_ID_MAPS and genes
+            else []
+        ),
+        "entity_names": (
+            [ENTITY_NAMES_TSV]
+            if not genes and RECORDS is not None and ENTITY_LIBRARIES
             else []
         ),
         "background": [BACKGROUND] if BACKGROUND else [],
-        "figures": [FIGURES_TSV] if built else [],
+        "figures": [FIGURES_TSV] if built_here(wildcards.library) else [],
         "settings": SETTINGS["enrich"],
     }
 
@@ -488,13 +588,18 @@ def merged_tables(table: str) -> list[str]:
 
 
 def untested(wildcards) -> dict[str, list[str]]:
-    """Lists with no library of their species, and libraries with no list of theirs."""
+    """Lists with no library of their species (genes) or type (chemicals, diseases), and
+    libraries with no list of theirs."""
     libraries = all_library_names()
     tested = {name for library in libraries for name in library_lists(library)}
     return {
-        "lists": [f"{n} ({LIST_SPECIES[n]})" for n in LIST_NAMES if n not in tested],
+        "lists": [
+            f"{n} ({LIST_SPECIES[n] if LIST_TYPES[n] == GENES else LIST_TYPES[n]})"
+            for n in LIST_NAMES
+            if n not in tested
+        ],
         "libraries": [
-            f"{lib} ({library_species(lib)})"
+            f"{lib} ({library_species(lib) or library_type(lib)})"
             for lib in libraries
             if not library_lists(lib)
         ],

@@ -72,6 +72,12 @@ rule enrich_chunk:
             int(wildcards.chunk)
         ],
         species=lambda wildcards: library_species(wildcards.library),
+        # chemicals or diseases (mapped through the records' names), None for genes
+        entity=lambda wildcards: (
+            None
+            if library_type(wildcards.library) == GENES
+            else library_type(wildcards.library)
+        ),
     script:
         "../../scripts/enrich.py"
 

@@ -27,7 +27,7 @@ rule plots:
     params:
         lists=lambda wildcards: library_lists(wildcards.library),
         # built from this run's records: a PFOCR library whatever its set ids look like
-        built_here=lambda wildcards: built_species(wildcards.library) is not None,
+        built_here=lambda wildcards: built_here(wildcards.library),
     script:
         "../../scripts/plot_library.py"
 
